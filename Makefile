@@ -1,0 +1,55 @@
+# govinfo-wagtail — the two commands a newcomer needs are `make demo` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+PYTEST_ARGS ?=
+MANAGE := cd example_site && ../$(PY) manage.py
+
+.PHONY: demo demo-data test lint bench docs messages system-deps clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+
+$(VENV)/.demo: $(VENV)/bin/python pyproject.toml
+	$(PIP) install -q -e . dj-database-url
+	touch $@
+
+$(VENV)/.test: $(VENV)/bin/python pyproject.toml
+	$(PIP) install -q -e ".[test,docs]"
+	touch $@
+
+## make demo: install, migrate SQLite, set up, load demo content, serve on 127.0.0.1:8000
+demo: demo-data
+	$(MANAGE) runserver 127.0.0.1:8000
+
+demo-data: $(VENV)/.demo
+	$(MANAGE) migrate --noinput
+	$(MANAGE) govinfo_setup
+	$(MANAGE) govinfo_demo
+
+system-deps:
+	bash scripts/system-deps.sh
+
+## make test: the whole suite (browser tests included); DATABASE_URL picks the database
+test: system-deps $(VENV)/.test
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.test
+	$(VENV)/bin/ruff check govinfo_wagtail tests example_site benchmarks
+	DJANGO_SETTINGS_MODULE=tests.settings PYTHONPATH=. $(VENV)/bin/django-admin makemigrations --check --dry-run
+	cd govinfo_wagtail && DJANGO_SETTINGS_MODULE=tests.settings PYTHONPATH=.. ../$(VENV)/bin/django-admin compilemessages -l zh_Hans
+
+bench: system-deps $(VENV)/.test
+	$(PY) benchmarks/run.py
+
+docs: $(VENV)/.test
+	$(VENV)/bin/mkdocs build --strict --site-dir build/docs
+
+## make messages: refresh the zh_Hans catalogue after changing UI strings
+messages: $(VENV)/.test
+	cd govinfo_wagtail && DJANGO_SETTINGS_MODULE=tests.settings PYTHONPATH=.. ../$(VENV)/bin/django-admin makemessages -l zh_Hans --no-obsolete
+
+clean:
+	rm -rf $(VENV) build test-artifacts example_site/db.sqlite3

@@ -1,0 +1,11 @@
+from wagtail.fields import RichTextField
+from wagtail.admin.panels import FieldPanel
+from wagtail.models import Page
+
+
+class HomePage(Page):
+    """The host site's own home page; govinfo-wagtail pages live below it."""
+
+    body = RichTextField(blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("body")]

@@ -1,0 +1,183 @@
+"""Catalogue pages: a catalogue root, its items, and saved-criteria collections."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.syndication.views import Feed
+from django.core.paginator import Paginator
+from django.db import models
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+
+from ..conf import govinfo_settings
+from ..core.models import Agency, DisclosurePage, Topic, Validity
+from ..core.queries import (
+    CatalogueFilterForm,
+    filter_disclosures,
+    live_disclosures,
+    years_published,
+)
+
+
+def paginate(request, qs):
+    return Paginator(qs, govinfo_settings.CATALOGUE_PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+class CatalogueIndexPage(RoutablePageMixin, Page):
+    """A catalogue root (信息公开目录): lists, filters and syndicates its live items."""
+
+    intro = RichTextField(_("introduction"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    subpage_types = ["govinfo_catalogue.CatalogueItemPage", "govinfo_catalogue.CatalogueIndexPage"]
+    template = "govinfo_catalogue/catalogue_index_page.html"
+
+    class Meta:
+        verbose_name = _("disclosure catalogue")
+
+    def get_items(self):
+        return live_disclosures(root=self)
+
+    @path("")
+    def listing(self, request):
+        items = self.get_items()
+        form = CatalogueFilterForm(request.GET, years=years_published(items))
+        page_obj = paginate(request, form.filter(items))
+        query = request.GET.copy()
+        query.pop("page", None)
+        return self.render(
+            request,
+            context_overrides={
+                "filter_form": form,
+                "page_obj": page_obj,
+                "filter_query": f"{query.urlencode()}&" if query else "",
+                "rss_url": self.get_url(request) + self.reverse_subpage("rss"),
+                "atom_url": self.get_url(request) + self.reverse_subpage("atom"),
+            },
+        )
+
+    @path("feed/rss/", name="rss")
+    def rss(self, request):
+        return CatalogueFeed(self)(request)
+
+    @path("feed/atom/", name="atom")
+    def atom(self, request):
+        return CatalogueAtomFeed(self)(request)
+
+
+class CatalogueFeed(Feed):
+    def __init__(self, catalogue: CatalogueIndexPage):
+        super().__init__()
+        self.catalogue = catalogue
+
+    def __call__(self, request, *args, **kwargs):
+        self.request = request
+        return super().__call__(request, *args, **kwargs)
+
+    def title(self):
+        return self.catalogue.title
+
+    def link(self):
+        return self.catalogue.get_url(self.request)
+
+    def description(self):
+        return self.catalogue.search_description or self.catalogue.title
+
+    def items(self):
+        return self.catalogue.get_items()[: govinfo_settings.FEED_ITEMS]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.summary
+
+    def item_link(self, item):
+        return item.get_url(self.request)
+
+    def item_pubdate(self, item):
+        return item.first_published_at
+
+    def item_extra_kwargs(self, item):
+        return {}
+
+
+class CatalogueAtomFeed(CatalogueFeed):
+    feed_type = Atom1Feed
+    subtitle = CatalogueFeed.description
+
+
+class CatalogueItemPage(DisclosurePage):
+    """One disclosed item (信息公开目录条目)."""
+
+    parent_page_types = ["govinfo_catalogue.CatalogueIndexPage"]
+    subpage_types = []
+    template = "govinfo_catalogue/catalogue_item_page.html"
+
+    class Meta:
+        verbose_name = _("catalogue item")
+        verbose_name_plural = _("catalogue items")
+
+
+def disclosure_content_types():
+    from django.apps import apps
+
+    models_ = [m for m in apps.get_models() if issubclass(m, DisclosurePage)]
+    return {"pk__in": [ct.pk for ct in ContentType.objects.get_for_models(*models_).values()]}
+
+
+class CatalogueCollectionPage(Page):
+    """A saved query over the catalogue (like Plone's Collection), e.g. 现行有效规范性文件."""
+
+    intro = RichTextField(_("introduction"), blank=True)
+    topics = ParentalManyToManyField(Topic, verbose_name=_("topics"), blank=True,
+                                     related_name="+")
+    agencies = ParentalManyToManyField(Agency, verbose_name=_("agencies"), blank=True,
+                                       related_name="+")
+    page_types = ParentalManyToManyField(
+        ContentType, verbose_name=_("page types"), blank=True, related_name="+",
+        limit_choices_to=disclosure_content_types,
+    )
+    year_from = models.PositiveIntegerField(_("from year"), null=True, blank=True)
+    year_to = models.PositiveIntegerField(_("to year"), null=True, blank=True)
+    validity = models.CharField(_("validity"), max_length=20, blank=True,
+                                choices=Validity.choices)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        MultiFieldPanel(
+            [
+                FieldPanel("topics"),
+                FieldPanel("agencies"),
+                FieldPanel("page_types"),
+                FieldRowPanel([FieldPanel("year_from"), FieldPanel("year_to")]),
+                FieldPanel("validity"),
+            ],
+            heading=_("Criteria"),
+            help_text=_("The page lists every live disclosure item of this site that matches "
+                        "all criteria given."),
+        ),
+    ]
+    template = "govinfo_catalogue/catalogue_collection_page.html"
+
+    class Meta:
+        verbose_name = _("catalogue collection")
+
+    def get_items(self, site=None):
+        return filter_disclosures(
+            live_disclosures(site=site or self.get_site()),
+            topics=list(self.topics.all()),
+            agencies=list(self.agencies.all()),
+            content_types=list(self.page_types.all()),
+            year_from=self.year_from,
+            year_to=self.year_to,
+            validity=self.validity or None,
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["page_obj"] = paginate(request, self.get_items())
+        return context

@@ -1,0 +1,34 @@
+"""The one place that reads ``GOVINFO_*`` settings.
+
+Settings are read at call time (``govinfo_settings.INDEX_NUMBER_PATTERN``), so
+``override_settings`` works in tests and nothing is read at import time. Every
+setting and its default is documented in docs/reference/settings.md.
+"""
+
+from django.conf import settings
+
+DEFAULTS = {
+    # Default pattern for 索引号; an agency or the site settings may override it.
+    "INDEX_NUMBER_PATTERN": "{agency_code}/{year}-{serial:05d}",
+    # Time zone whose calendar year is the {year} of an index number.
+    "INDEX_NUMBER_TIME_ZONE": "Asia/Shanghai",
+    # Items per page on catalogue listings.
+    "CATALOGUE_PAGE_SIZE": 20,
+    # Items in the RSS/Atom feeds of a catalogue.
+    "FEED_ITEMS": 50,
+    # Name of the Django group whose members may import with --publish in the admin.
+    "ADMIN_GROUP": "信息公开管理员",
+    "EDITOR_GROUP": "信息员",
+    # Reviewer groups of the three review gates (政治关、政策关、文字关), in order.
+    "REVIEWER_GROUPS": ["政治审核员", "政策审核员", "文字审核员"],
+}
+
+
+class GovInfoSettings:
+    def __getattr__(self, name: str):
+        if name not in DEFAULTS:
+            raise AttributeError(f"Unknown govinfo setting: {name}")
+        return getattr(settings, f"GOVINFO_{name}", DEFAULTS[name])
+
+
+govinfo_settings = GovInfoSettings()

@@ -1,0 +1,87 @@
+"""Index numbers (索引号): assigned at first release, gap-free per agency and year."""
+
+import string
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..conf import govinfo_settings
+from .models import Agency, DisclosureSettings, IndexNumber, IndexNumberCounter
+
+TOKENS = {"agency_code", "year", "serial"}
+
+
+def validate_pattern(pattern: str) -> None:
+    try:
+        fields = {name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None}
+        pattern.format(agency_code="X", year=2026, serial=1)
+    except (ValueError, KeyError, IndexError) as exc:
+        raise ValidationError(
+            _("The index number pattern “%(pattern)s” is not valid: %(error)s"),
+            params={"pattern": pattern, "error": exc},
+        ) from exc
+    unknown = fields - TOKENS
+    if unknown or "serial" not in fields:
+        raise ValidationError(
+            _("The index number pattern must contain {serial} and may use only {agency_code}, "
+              "{year} and {serial}."),
+        )
+
+
+def pattern_for(agency: Agency, site=None) -> str:
+    if agency.index_number_pattern:
+        return agency.index_number_pattern
+    if site is not None:
+        site_pattern = DisclosureSettings.for_site(site).index_number_pattern
+        if site_pattern:
+            return site_pattern
+    return govinfo_settings.INDEX_NUMBER_PATTERN
+
+
+def release_year(when: datetime | None = None) -> int:
+    """The calendar year of a release in the site's time zone, not UTC."""
+    when = when or timezone.now()
+    return when.astimezone(ZoneInfo(govinfo_settings.INDEX_NUMBER_TIME_ZONE)).year
+
+
+def _locked_counter(agency: Agency, year: int) -> IndexNumberCounter:
+    # Create the row first, then lock it: a locking read of a row that does not exist takes a
+    # gap lock on MariaDB, and two first releases in a new year would deadlock on it.
+    if not IndexNumberCounter.objects.filter(agency=agency, year=year).exists():
+        try:
+            with transaction.atomic():
+                IndexNumberCounter.objects.create(agency=agency, year=year)
+        except IntegrityError:
+            pass  # another transaction created it; the locking read below waits for it
+    return IndexNumberCounter.objects.select_for_update().get(agency=agency, year=year)
+
+
+def assign_index_number(page, *, when: datetime | None = None) -> IndexNumber:
+    """Issue the next number for ``page``. Call inside the release transaction, so that a
+    rolled-back release also rolls back its serial."""
+    agency = page.agency
+    if agency is None:
+        raise ValidationError(_("“%(title)s” has no publishing agency, so it cannot be given "
+                                "an index number."), params={"title": page.title})
+    year = release_year(when)
+    counter = _locked_counter(agency, year)
+    counter.last_serial += 1
+    counter.save(update_fields=["last_serial"])
+    value = pattern_for(agency, page.get_site()).format(
+        agency_code=agency.index_code, year=year, serial=counter.last_serial
+    )
+    return IndexNumber.objects.create(
+        value=value, page=page, agency=agency, year=year, serial=counter.last_serial
+    )
+
+
+def register_legacy_index_number(page, value: str) -> IndexNumber:
+    """Keep a number issued by a legacy system; it is outside the gap-free serials."""
+    if IndexNumber.objects.filter(value=value).exists():
+        raise ValidationError(_("The index number %(value)s is already in use."),
+                              params={"value": value})
+    return IndexNumber.objects.create(value=value, page=page, agency=page.agency)

@@ -1,0 +1,386 @@
+"""Agencies, the topic taxonomy, index numbers and the abstract disclosure page."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from .codes import is_valid_org_code, is_valid_uscc, normalise_org_code
+
+
+def validate_agency_code(value: str) -> None:
+    """Accept a valid 统一社会信用代码 (18) or 组织机构代码 (9, hyphen optional)."""
+    code = normalise_org_code(value)
+    if len(code) == 18:
+        if not is_valid_uscc(code):
+            raise ValidationError(
+                _("“%(code)s” is not a valid unified social credit code: its check character "
+                  "does not match (GB 32100-2015)."),
+                params={"code": value},
+                code="invalid_uscc",
+            )
+    elif len(code) == 9:
+        if not is_valid_org_code(code):
+            raise ValidationError(
+                _("“%(code)s” is not a valid organisation code: its check character does not "
+                  "match (GB 11714)."),
+                params={"code": value},
+                code="invalid_org_code",
+            )
+    else:
+        raise ValidationError(
+            _("Enter an 18-character unified social credit code or a 9-character "
+              "organisation code."),
+            code="invalid_length",
+        )
+
+
+class Agency(index.Indexed, models.Model):
+    """A publishing body (发布机构)."""
+
+    class Kind(models.TextChoices):
+        DEPARTMENT = "department", _("Government department")
+        GOVERNMENT = "government", _("People's government")
+
+    name = models.CharField(_("name"), max_length=255, unique=True)
+    short_name = models.CharField(_("short name"), max_length=100, blank=True)
+    kind = models.CharField(
+        _("kind"),
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.DEPARTMENT,
+        help_text=_("Decides the annual report deadline: 31 January for departments, "
+                    "31 March for people's governments."),
+    )
+    credit_code = models.CharField(
+        _("unified social credit code / organisation code"),
+        max_length=20,
+        blank=True,
+        validators=[validate_agency_code],
+    )
+    index_code = models.CharField(
+        _("code in index numbers"),
+        max_length=32,
+        help_text=_("Used as {agency_code} in index numbers, e.g. the organisation code."),
+    )
+    index_number_pattern = models.CharField(
+        _("index number pattern"),
+        max_length=100,
+        blank=True,
+        help_text=_("Overrides the site's pattern for this agency. Leave blank to use it."),
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent agency"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+
+    panels = [
+        FieldRowPanel([FieldPanel("name"), FieldPanel("short_name")]),
+        FieldRowPanel([FieldPanel("kind"), FieldPanel("parent")]),
+        FieldRowPanel([FieldPanel("credit_code"), FieldPanel("index_code")]),
+        FieldPanel("index_number_pattern"),
+        MultiFieldPanel(
+            [FieldPanel("address"), FieldPanel("postcode"), FieldPanel("phone"),
+             FieldPanel("email")],
+            heading=_("Contact details"),
+        ),
+    ]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name"),
+                     index.SearchField("short_name")]
+
+    class Meta:
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        if self.credit_code:
+            self.credit_code = normalise_org_code(self.credit_code)
+        if self.index_number_pattern:
+            from .index_numbers import validate_pattern
+
+            validate_pattern(self.index_number_pattern)
+
+
+class Topic(index.Indexed, models.Model):
+    """A node of the topic taxonomy (主题分类)."""
+
+    name = models.CharField(_("name"), max_length=100)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent topic"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    sort_order = models.PositiveIntegerField(_("sort order"), default=0)
+
+    panels = [FieldPanel("name"), FieldPanel("parent"), FieldPanel("sort_order")]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        ordering = ["sort_order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="govinfo_topic_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return " / ".join(t.name for t in self.ancestors_and_self())
+
+    def ancestors_and_self(self) -> list["Topic"]:
+        chain, node, seen = [], self, set()
+        while node is not None and node.pk not in seen:
+            seen.add(node.pk)
+            chain.append(node)
+            node = node.parent
+        return chain[::-1]
+
+    def clean(self):
+        if self.pk and self.parent_id:
+            node = self.parent
+            while node is not None:
+                if node.pk == self.pk:
+                    raise ValidationError({"parent": _("A topic cannot be its own ancestor.")})
+                node = node.parent
+
+
+@register_setting(icon="doc-full")
+class DisclosureSettings(BaseSiteSetting):
+    default_agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("default agency"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Pre-selected on new disclosure pages and used when a page names none."),
+    )
+    index_number_pattern = models.CharField(
+        _("index number pattern"),
+        max_length=100,
+        blank=True,
+        help_text=_("Tokens: {agency_code}, {year}, {serial:05d}. Leave blank for the "
+                    "package default."),
+    )
+
+    panels = [FieldPanel("default_agency"), FieldPanel("index_number_pattern")]
+
+    class Meta:
+        verbose_name = _("disclosure settings")
+
+    def clean(self):
+        if self.index_number_pattern:
+            from .index_numbers import validate_pattern
+
+            validate_pattern(self.index_number_pattern)
+
+
+class IndexNumberCounter(models.Model):
+    """The last serial issued per agency and year; locked while a number is assigned."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveIntegerField()
+    last_serial = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "year"], name="govinfo_counter_agency_year"),
+        ]
+
+
+class IndexNumber(models.Model):
+    """Every index number ever issued or imported. Never deleted, so never reused."""
+
+    value = models.CharField(_("index number"), max_length=64, unique=True)
+    page = models.OneToOneField(
+        Page, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveIntegerField(null=True, blank=True)
+    # Null for legacy numbers kept on import; those are excluded from the gap-free rule.
+    serial = models.PositiveIntegerField(null=True, blank=True)
+    issued_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("index number")
+        verbose_name_plural = _("index numbers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "year", "serial"], name="govinfo_index_number_serial"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class Validity(models.TextChoices):
+    VALID = "valid", _("In force")
+    AMENDED = "amended", _("Amended")
+    REPEALED = "repealed", _("Repealed")
+    EXPIRED = "expired", _("Expired")
+
+
+class DisclosureMethod(models.TextChoices):
+    PROACTIVE = "proactive", _("Proactive disclosure")
+    ON_REQUEST = "on_request", _("Disclosure on request")
+
+
+class AttachmentBlock(blocks.StructBlock):
+    document = DocumentChooserBlock(label=_("Document"))
+    title = blocks.CharBlock(label=_("Title"), required=False,
+                             help_text=_("Defaults to the document's title."))
+
+    class Meta:
+        icon = "doc-full"
+        label = _("Attachment")
+
+
+class DisclosurePage(Page):
+    """The catalogue metadata every disclosure page type carries (信息索引).
+
+    A concrete table, not an abstract model, although no page is created as this type: one
+    table lets catalogue listings, collections, reports and search filter, sort, count and
+    paginate across every disclosure page type in one query.
+    """
+
+    index_number = models.CharField(
+        _("index number"), max_length=64, blank=True, editable=False, db_index=True,
+        help_text=_("Assigned when the page is first released; frozen afterwards."),
+    )
+    topic = models.ForeignKey(
+        Topic, verbose_name=_("topic"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="disclosure_pages",
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("publishing agency"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="disclosure_pages",
+    )
+    written_date = models.DateField(_("date written"), null=True, blank=True)
+    published_date = models.DateField(
+        _("date published"), null=True, blank=True,
+        help_text=_("Set to the release date when left blank."),
+    )
+    document_number = models.CharField(
+        _("document number"), max_length=100, blank=True, db_index=True,
+        help_text=_("e.g. 海府〔2020〕12号"),
+    )
+    keywords = models.CharField(_("keywords"), max_length=255, blank=True)
+    validity = models.CharField(
+        _("validity"), max_length=20, choices=Validity.choices, default=Validity.VALID
+    )
+    validity_changed_on = models.DateField(_("validity changed on"), null=True, blank=True)
+    validity_changed_by = models.ForeignKey(
+        "self", verbose_name=_("changed by document"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="superseded_documents",
+        help_text=_("The document that amended, repealed or replaced this one."),
+    )
+    disclosure_method = models.CharField(
+        _("disclosure method"), max_length=20, choices=DisclosureMethod.choices,
+        default=DisclosureMethod.PROACTIVE,
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    body = RichTextField(_("body"), blank=True)
+    attachments = StreamField(
+        [("attachment", AttachmentBlock())], verbose_name=_("attachments"), blank=True
+    )
+
+    metadata_panels = [
+        FieldRowPanel([FieldPanel("agency"), FieldPanel("topic")]),
+        FieldRowPanel([FieldPanel("document_number"), FieldPanel("keywords")]),
+        FieldRowPanel([FieldPanel("written_date"), FieldPanel("published_date")]),
+        FieldPanel("disclosure_method"),
+    ]
+    validity_panels = [
+        FieldRowPanel([FieldPanel("validity"), FieldPanel("validity_changed_on")]),
+        FieldPanel("validity_changed_by"),
+    ]
+    content_panels = Page.content_panels + [
+        MultiFieldPanel(metadata_panels, heading=_("Catalogue metadata")),
+        FieldPanel("summary"),
+        FieldPanel("body"),
+        FieldPanel("attachments"),
+        MultiFieldPanel(validity_panels, heading=_("Validity")),
+    ]
+
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.SearchField("document_number"),
+        index.SearchField("keywords"),
+        index.FilterField("index_number"),
+        index.FilterField("validity"),
+        index.FilterField("published_date"),
+        index.FilterField("agency"),
+        index.FilterField("topic"),
+    ]
+
+    is_creatable = False
+
+    class Meta:
+        verbose_name = _("disclosure page")
+        verbose_name_plural = _("disclosure pages")
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.validity != Validity.VALID and not self.validity_changed_on:
+            errors["validity_changed_on"] = _(
+                "Give the date on which the document was amended, repealed or expired."
+            )
+        if self.validity_changed_by_id and self.validity_changed_by_id == self.pk:
+            errors["validity_changed_by"] = _("A document cannot amend or repeal itself.")
+        if self.written_date and self.published_date and self.written_date > self.published_date:
+            errors["published_date"] = _("The publication date is before the date written.")
+        if errors:
+            raise ValidationError(errors)
+
+    def with_content_json(self, content):
+        # The index number belongs to the page, not to a revision: a revision saved before the
+        # first release must not blank it when it is later published.
+        obj = super().with_content_json(content)
+        obj.index_number = self.index_number
+        return obj
+
+    def get_index_box(self) -> list[tuple[str, str]]:
+        """The eight fields of the information-index box (信息索引), label and value."""
+
+        def date(value):
+            return value.strftime("%Y-%m-%d") if value else ""
+
+        return [
+            (_("Index number"), self.index_number),
+            (_("Topic"), self.topic.name if self.topic else ""),
+            (_("Publishing agency"), self.agency.name if self.agency else ""),
+            (_("Date written"), date(self.written_date)),
+            (_("Date published"), date(self.published_date)),
+            (_("Document number"), self.document_number),
+            (_("Keywords"), self.keywords),
+            (_("Validity"), self.get_validity_display()),
+        ]
+
+    def get_superseded_documents(self):
+        """Live disclosure pages whose validity this page changed (they link back here)."""
+        return self.superseded_documents.live().public().order_by("-published_date")

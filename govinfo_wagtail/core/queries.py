@@ -1,0 +1,99 @@
+"""Filtering of live disclosure pages, shared by catalogue listings, collections and feeds."""
+
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from .models import Agency, DisclosurePage, Topic, Validity
+
+
+def topic_and_descendant_ids(topic: Topic) -> set[int]:
+    """A topic with all topics below it (the taxonomy is small; one query)."""
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id in Topic.objects.values_list("pk", "parent_id"):
+        children.setdefault(parent_id, []).append(pk)
+    found, stack = set(), [topic.pk]
+    while stack:
+        pk = stack.pop()
+        if pk not in found:
+            found.add(pk)
+            stack.extend(children.get(pk, []))
+    return found
+
+
+def live_disclosures(root=None, site=None) -> QuerySet[DisclosurePage]:
+    qs = DisclosurePage.objects.live().public().select_related("agency", "topic")
+    if root is not None:
+        qs = qs.descendant_of(root)
+    elif site is not None:
+        qs = qs.in_site(site)
+    return qs.order_by("-published_date", "-pk")
+
+
+class CatalogueFilterForm(forms.Form):
+    """The public filters of a catalogue listing. Unknown values are ignored, not errors."""
+
+    topic = forms.ModelChoiceField(
+        Topic.objects.all(), required=False, label=_("Topic"), empty_label=_("All topics")
+    )
+    agency = forms.ModelChoiceField(
+        Agency.objects.all(), required=False, label=_("Agency"), empty_label=_("All agencies")
+    )
+    year = forms.TypedChoiceField(required=False, label=_("Year"), coerce=int, empty_value=None)
+    validity = forms.ChoiceField(
+        required=False, label=_("Validity"),
+        choices=[("", _("Any validity"))] + list(Validity.choices),
+    )
+
+    def __init__(self, data, *, years, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["year"].choices = [("", _("All years"))] + [(y, str(y)) for y in years]
+
+    def filter(self, qs: QuerySet) -> QuerySet:
+        if not self.is_valid():
+            # Keep every filter that is valid; drop the bad ones.
+            cleaned = {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
+        else:
+            cleaned = self.cleaned_data
+        return filter_disclosures(
+            qs,
+            topics=[cleaned["topic"]] if cleaned.get("topic") else None,
+            agencies=[cleaned["agency"]] if cleaned.get("agency") else None,
+            year_from=cleaned.get("year"),
+            year_to=cleaned.get("year"),
+            validity=cleaned.get("validity") or None,
+        )
+
+
+def filter_disclosures(
+    qs: QuerySet,
+    *,
+    topics=None,
+    agencies=None,
+    content_types=None,
+    year_from: int | None = None,
+    year_to: int | None = None,
+    validity: str | None = None,
+) -> QuerySet:
+    if topics:
+        ids = set()
+        for topic in topics:
+            ids |= topic_and_descendant_ids(topic)
+        qs = qs.filter(topic_id__in=ids)
+    if agencies:
+        qs = qs.filter(agency__in=agencies)
+    if content_types:
+        qs = qs.filter(content_type__in=content_types)
+    if year_from:
+        qs = qs.filter(published_date__gte=f"{year_from}-01-01")
+    if year_to:
+        qs = qs.filter(published_date__lte=f"{year_to}-12-31")
+    if validity:
+        qs = qs.filter(validity=validity)
+    return qs
+
+
+def years_published(qs: QuerySet) -> list[int]:
+    # Truncation in the database needs MariaDB's time-zone tables; dates need nothing.
+    dates = qs.exclude(published_date=None).order_by().values_list("published_date", flat=True)
+    return sorted({d.year for d in dates.distinct()}, reverse=True)

@@ -1,0 +1,98 @@
+"""The one door through which disclosure content goes live.
+
+Every way a disclosure page goes live calls :func:`release` with a named reason, which is
+written to the page's history: completion of the review gates, an emergency release, a
+legacy migration, and the demo loader, tests and benchmarks. Taking content down is never
+blocked here.
+"""
+
+from collections.abc import Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
+from zoneinfo import ZoneInfo
+
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.log_actions import log
+from wagtail.models import Revision
+
+from ..conf import govinfo_settings
+from .index_numbers import assign_index_number
+
+RELEASE_LOG_ACTION = "govinfo_core.release"
+
+_releasing: ContextVar[frozenset[int]] = ContextVar("govinfo_releasing", default=frozenset())
+
+
+class ReleaseReason(models.TextChoices):
+    REVIEW = "review", _("Passed all review gates")
+    EMERGENCY = "emergency", _("Emergency release")
+    LEGACY_IMPORT = "legacy_import", _("Migration from a legacy system")
+    DEMO = "demo", _("Demo content")
+    TEST = "test", _("Test fixture")
+    BENCHMARK = "benchmark", _("Benchmark")
+
+
+def is_being_released(page_id: int | None) -> bool:
+    return page_id is not None and page_id in _releasing.get()
+
+
+@contextmanager
+def _releasing_pages(page_ids: Iterable[int]):
+    token = _releasing.set(_releasing.get() | frozenset(page_ids))
+    try:
+        yield
+    finally:
+        _releasing.reset(token)
+
+
+def release(
+    revisions: Revision | Iterable[Revision],
+    *,
+    reason: ReleaseReason | str,
+    user=None,
+    note: str = "",
+):
+    """Make the given revisions live together, in one transaction, or none of them.
+
+    Assigns an index number to a page going live for the first time and fills in its
+    publication date when the editor left it blank. Returns the live pages.
+    """
+    reason = ReleaseReason(reason)
+    if isinstance(revisions, Revision):
+        revisions = [revisions]
+    revisions = list(revisions)
+    pages = []
+    with transaction.atomic():
+        with _releasing_pages(int(r.object_id) for r in revisions):
+            for revision in revisions:
+                pages.append(_release_one(revision, reason=reason, user=user, note=note))
+    return pages
+
+
+def _release_one(revision: Revision, *, reason, user, note):
+    page = revision.content_object  # the specific page, cached on the revision
+    page_model = type(page)
+    content_changes = {}
+    if hasattr(page, "index_number") and not page.index_number:
+        number = assign_index_number(page)
+        # On the page too: with_content_json keeps the page's number over the revision's.
+        page.index_number = number.value
+        page_model.objects.filter(pk=page.pk).update(index_number=number.value)
+        content_changes["index_number"] = number.value
+    if hasattr(page, "published_date") and not revision.content.get("published_date"):
+        tz = ZoneInfo(govinfo_settings.INDEX_NUMBER_TIME_ZONE)
+        content_changes["published_date"] = timezone.now().astimezone(tz).date().isoformat()
+    if content_changes:
+        revision.content.update(content_changes)
+        revision.save(update_fields=["content"])
+    revision.publish(user=user, log_action=True)
+    live_page = page_model.objects.get(pk=page.pk)
+    log(
+        instance=live_page,
+        action=RELEASE_LOG_ACTION,
+        user=user,
+        data={"reason": reason.value, "note": note, "revision_id": revision.pk},
+    )
+    return live_page

@@ -1,0 +1,109 @@
+"""What ``govinfo_setup`` creates. Idempotent, and it touches nothing else of the host site."""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+from ..conf import govinfo_settings
+from .models import Topic
+
+# The usual 主题分类 of Chinese disclosure catalogues; each site may change them afterwards.
+DEFAULT_TOPICS = [
+    "机构职能",
+    "政策文件",
+    "规划计划",
+    "财政预决算",
+    "行政许可",
+    "行政处罚",
+    "政府采购",
+    "人事信息",
+    "统计信息",
+    "应急管理",
+    "建议提案办理",
+    "政府信息公开年报",
+]
+
+ADMIN_PERMISSIONS = [
+    ("wagtailadmin", "access_admin"),
+    ("govinfo_core", "add_agency"),
+    ("govinfo_core", "change_agency"),
+    ("govinfo_core", "delete_agency"),
+    ("govinfo_core", "add_topic"),
+    ("govinfo_core", "change_topic"),
+    ("govinfo_core", "delete_topic"),
+    ("govinfo_core", "change_disclosuresettings"),
+    ("wagtaildocs", "add_document"),
+    ("wagtaildocs", "change_document"),
+    ("wagtailimages", "add_image"),
+    ("wagtailimages", "change_image"),
+]
+EDITOR_PERMISSIONS = [
+    ("wagtailadmin", "access_admin"),
+    ("govinfo_core", "view_agency"),
+    ("govinfo_core", "view_topic"),
+    ("wagtaildocs", "add_document"),
+    ("wagtaildocs", "change_document"),
+    ("wagtailimages", "add_image"),
+    ("wagtailimages", "change_image"),
+]
+
+
+def _grant(group: Group, perms: list[tuple[str, str]]) -> None:
+    for app_label, codename in perms:
+        group.permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+
+
+@transaction.atomic
+def run_setup(log=print) -> None:
+    groups = {
+        govinfo_settings.ADMIN_GROUP: ADMIN_PERMISSIONS,
+        govinfo_settings.EDITOR_GROUP: EDITOR_PERMISSIONS,
+    }
+    for name in govinfo_settings.REVIEWER_GROUPS:
+        groups[name] = [("wagtailadmin", "access_admin"), ("govinfo_core", "view_agency"),
+                        ("govinfo_core", "view_topic")]
+    for name, perms in groups.items():
+        group, created = Group.objects.get_or_create(name=name)
+        _grant(group, perms)
+        log(f"{'Created' if created else 'Checked'} group {name}")
+
+    grant_catalogue_permissions(log)
+
+    created = 0
+    for order, name in enumerate(DEFAULT_TOPICS):
+        _, was_created = Topic.objects.get_or_create(
+            parent=None, name=name, defaults={"sort_order": order * 10}
+        )
+        created += was_created
+    log(f"Topics: {created} created, {len(DEFAULT_TOPICS) - created} already present")
+
+
+PAGE_PERMISSIONS = {
+    "EDITOR_GROUP": ["add", "change", "lock"],
+    # Site administrators may take content down at once (a leak must come down fast).
+    "ADMIN_GROUP": ["add", "change", "lock", "unlock", "bulk_delete", "publish"],
+}
+
+
+def grant_catalogue_permissions(log=print) -> None:
+    """Give the package's groups page permissions on every top-level catalogue root."""
+    from wagtail.models import GroupPagePermission
+
+    from ..catalogue.models import CatalogueIndexPage
+
+    roots = [
+        page for page in CatalogueIndexPage.objects.all()
+        if not page.get_parent().specific_class == CatalogueIndexPage
+    ]
+    for setting_name, types in PAGE_PERMISSIONS.items():
+        group = Group.objects.get(name=getattr(govinfo_settings, setting_name))
+        for root in roots:
+            for permission_type in types:
+                permission = Permission.objects.get(
+                    content_type__app_label="wagtailcore", codename=f"{permission_type}_page"
+                )
+                GroupPagePermission.objects.get_or_create(
+                    group=group, page=root, permission=permission
+                )
+    log(f"Page permissions checked on {len(roots)} catalogue root(s)")

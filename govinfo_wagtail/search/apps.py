@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SearchConfig(AppConfig):
+    name = "govinfo_wagtail.search"
+    label = "govinfo_search"
+    verbose_name = _("Disclosure search")
+    # Pinned so that a host's DEFAULT_AUTO_FIELD never creates migrations here.
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# System packages the test suite needs: a CJK font, HarfBuzz's subset library (fast
+# WeasyPrint), poppler-utils (pdftoppm/pdftotext/pdffonts), Debian's chromium for browser
+# tests, gettext (compilemessages) and the MariaDB client headers (mysqlclient).
+# Installs them with apt-get when run as root; otherwise says what is missing.
+set -euo pipefail
+
+missing=()
+have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
+for pkg in chromium fonts-wqy-microhei poppler-utils libharfbuzz-subset0 libpango-1.0-0 \
+           libpangoft2-1.0-0 gettext libmariadb-dev pkg-config; do
+  have_pkg "$pkg" || missing+=("$pkg")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+  echo "Installing system packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+  echo "Missing system packages: ${missing[*]}" >&2
+  echo "Install them with: sudo apt-get install --no-install-recommends ${missing[*]}" >&2
+  exit 1
+fi
