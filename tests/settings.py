@@ -70,9 +70,12 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": dj_database_url.config(default="sqlite://:memory:")}
+# Worker processes of the concurrency tests connect straight to the test database.
+if os.environ.get("GOVINFO_TEST_DATABASE_NAME"):
+    DATABASES["default"]["NAME"] = os.environ["GOVINFO_TEST_DATABASE_NAME"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
     DATABASES["default"]["OPTIONS"] = {"charset": "utf8mb4"}
-    DATABASES["default"]["TEST"] = {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"}
+    DATABASES["default"]["TEST"] = {"CHARSET": "utf8mb4"}
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -207,6 +207,9 @@ class IndexNumberCounter(models.Model):
             models.UniqueConstraint(fields=["agency", "year"], name="govinfo_counter_agency_year"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.agency_id}/{self.year}: {self.last_serial}"
+
 
 class IndexNumber(models.Model):
     """Every index number ever issued or imported. Never deleted, so never reused."""
@@ -338,6 +341,8 @@ class DisclosurePage(Page):
     ]
 
     is_creatable = False
+    # Indexed after commit by govinfo_wagtail.search.indexing, not inside the transaction.
+    search_auto_update = False
 
     class Meta:
         verbose_name = _("disclosure page")

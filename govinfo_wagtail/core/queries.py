@@ -1,7 +1,7 @@
 """Filtering of live disclosure pages, shared by catalogue listings, collections and feeds."""
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from .models import Agency, DisclosurePage, Topic, Validity

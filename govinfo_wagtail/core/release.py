@@ -6,12 +6,14 @@ legacy migration, and the demo loader, tests and benchmarks. Taking content down
 blocked here.
 """
 
+import random
+import time
 from collections.abc import Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar
 from zoneinfo import ZoneInfo
 
-from django.db import models, transaction
+from django.db import OperationalError, connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
@@ -62,13 +64,36 @@ def release(
     reason = ReleaseReason(reason)
     if isinstance(revisions, Revision):
         revisions = [revisions]
-    revisions = list(revisions)
-    pages = []
+    revision_ids = [r.pk for r in revisions]
+    if connection.in_atomic_block:
+        # The caller owns the transaction, and so any retry.
+        return _release_all(revision_ids, reason=reason, user=user, note=note)
+    for attempt in range(DEADLOCK_RETRIES):
+        try:
+            return _release_all(revision_ids, reason=reason, user=user, note=note)
+        except OperationalError as exc:
+            if not _is_deadlock(exc) or attempt == DEADLOCK_RETRIES - 1:
+                raise
+            time.sleep(random.uniform(0.02, 0.1) * (attempt + 1))
+
+
+DEADLOCK_RETRIES = 5
+
+
+def _is_deadlock(exc: OperationalError) -> bool:
+    cause = exc.__cause__
+    # PostgreSQL: deadlock_detected / serialization_failure; MariaDB: 1213 deadlock, 1205 wait.
+    return getattr(cause, "sqlstate", None) in {"40P01", "40001"} or (
+        bool(exc.args) and exc.args[0] in {1213, 1205}
+    )
+
+
+def _release_all(revision_ids: list[int], *, reason, user, note):
     with transaction.atomic():
+        # Fresh rows on every attempt: a rolled-back attempt leaves its changes in memory.
+        revisions = list(Revision.objects.filter(pk__in=revision_ids).order_by("pk"))
         with _releasing_pages(int(r.object_id) for r in revisions):
-            for revision in revisions:
-                pages.append(_release_one(revision, reason=reason, user=user, note=note))
-    return pages
+            return [_release_one(r, reason=reason, user=user, note=note) for r in revisions]
 
 
 def _release_one(revision: Revision, *, reason, user, note):

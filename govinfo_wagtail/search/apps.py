@@ -8,3 +8,8 @@ class SearchConfig(AppConfig):
     verbose_name = _("Disclosure search")
     # Pinned so that a host's DEFAULT_AUTO_FIELD never creates migrations here.
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from .indexing import connect_disclosure_indexing
+
+        connect_disclosure_indexing()
