@@ -1,0 +1,119 @@
+"""Headless Chromium (Playwright, sync API) against pytest-django's live server.
+
+Debian's ``chromium`` package is the browser: Playwright's own browser download is never
+used. Without it these tests fail (they do not skip) and say which package to install;
+``make test`` installs it through scripts/system-deps.sh.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+BROWSER_DIR = Path(__file__).resolve().parent
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if BROWSER_DIR in Path(str(item.path)).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+            # live_server needs committed data (transactional DB). Each test flushes the
+            # database when it ends, which would also drop the default Site and root page the
+            # migrations create; serialized_rollback puts them back before every test.
+            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
+
+
+def chromium_path() -> str:
+    path = shutil.which("chromium") or "/usr/bin/chromium"
+    if not os.path.exists(path):
+        pytest.fail(
+            "Chromium is not installed: the browser tests need Debian's `chromium` package "
+            "(`sudo apt-get install --no-install-recommends chromium`; `make test` installs it "
+            "via scripts/system-deps.sh). Playwright's browser download is not used.",
+            pytrace=False,
+        )
+    return path
+
+
+@pytest.fixture(scope="package")
+def browser(django_db_blocker):
+    """One Chromium for all browser tests.
+
+    Package scope, i.e. the whole browser-test session, because pytest-django runs every
+    transactional test (these included) together: the browser closes right after the last
+    one instead of at the end of the whole run.
+    """
+    from playwright.sync_api import sync_playwright
+
+    executable = chromium_path()
+    # Playwright's sync API keeps an asyncio event loop running in this thread while it is
+    # started, so Django sees a "running event loop" and refuses ORM calls made by the tests
+    # and fixtures (SynchronousOnlyOperation). Nothing here is async code sharing that loop:
+    # the ORM calls are ordinary blocking calls between Playwright calls, which is safe. Set
+    # only while Playwright runs, so the check stays on for the rest of the suite.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    playwright = sync_playwright().start()
+    try:
+        browser = playwright.chromium.launch(
+            executable_path=executable, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+    finally:
+        playwright.stop()
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+        _restore_migration_data(django_db_blocker)
+
+
+def _restore_migration_data(django_db_blocker):
+    """Leave the database as the browser tests found it.
+
+    The last transactional test ends with a flush; later transactional tests that do not ask
+    for serialized_rollback would then miss the default Site and root page.
+    """
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        for conn in connections.all(initialized_only=True):
+            contents = getattr(conn, "_test_serialized_contents", None)
+            if contents:
+                conn.creation.deserialize_db_from_string(contents)
+
+
+def _new_page(browser, **options):
+    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", **options)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    return context, page
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A desktop page (1280x900) in a fresh zh-CN browser context."""
+    context, page = _new_page(browser, viewport=DESKTOP)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser, live_server):
+    """A phone-sized page (390x844, mobile viewport and touch) in a fresh zh-CN context."""
+    context, page = _new_page(browser, viewport=PHONE, is_mobile=True, has_touch=True)
+    yield page
+    context.close()
