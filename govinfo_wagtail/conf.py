@@ -10,8 +10,8 @@ from django.conf import settings
 DEFAULTS = {
     # Default pattern for 索引号; an agency or the site settings may override it.
     "INDEX_NUMBER_PATTERN": "{agency_code}/{year}-{serial:05d}",
-    # Time zone whose calendar year is the {year} of an index number.
-    "INDEX_NUMBER_TIME_ZONE": "Asia/Shanghai",
+    # The site's time zone: the {year} of an index number and the default 发布日期.
+    "SITE_TIME_ZONE": "Asia/Shanghai",
     # Items per page on catalogue listings.
     "CATALOGUE_PAGE_SIZE": 20,
     # Items in the RSS/Atom feeds of a catalogue.

@@ -97,3 +97,8 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 # Browser tests write their screenshots here (ignored by git).
 SCREENSHOT_DIR = Path(os.environ.get("GOVINFO_SCREENSHOT_DIR",
                                      BASE_DIR.parent / "test-artifacts" / "screenshots"))
+
+# Disclosure pages that pass review go live through govinfo-wagtail's release service, and an
+# edit during review sends the page back to the first gate.
+WAGTAIL_FINISH_WORKFLOW_ACTION = "govinfo_wagtail.review.workflow.finish_workflow"
+WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True

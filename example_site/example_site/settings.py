@@ -106,3 +106,8 @@ WAGTAIL_SITE_NAME = "海丰县信息公开示例站"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "csv", "ofd", "wps", "zip"]
+
+# Disclosure pages that pass review go live through govinfo-wagtail's release service, and an
+# edit during review sends the page back to the first gate.
+WAGTAIL_FINISH_WORKFLOW_ACTION = "govinfo_wagtail.review.workflow.finish_workflow"
+WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True

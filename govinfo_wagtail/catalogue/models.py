@@ -1,5 +1,8 @@
 """Catalogue pages: a catalogue root, its items, and saved-criteria collections."""
 
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
@@ -32,7 +35,11 @@ class CatalogueIndexPage(RoutablePageMixin, Page):
     intro = RichTextField(_("introduction"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
-    subpage_types = ["govinfo_catalogue.CatalogueItemPage", "govinfo_catalogue.CatalogueIndexPage"]
+    subpage_types = [
+        "govinfo_catalogue.CatalogueItemPage",
+        "govinfo_catalogue.CatalogueIndexPage",
+        "govinfo_catalogue.CatalogueCollectionPage",
+    ]
     template = "govinfo_catalogue/catalogue_index_page.html"
 
     class Meta:
@@ -99,7 +106,11 @@ class CatalogueFeed(Feed):
         return item.get_url(self.request)
 
     def item_pubdate(self, item):
-        return item.first_published_at
+        # The 发布日期 the listing is ordered by, at midnight in the site's time zone.
+        if item.published_date is None:
+            return item.first_published_at
+        tz = ZoneInfo(govinfo_settings.SITE_TIME_ZONE)
+        return datetime.combine(item.published_date, time.min, tzinfo=tz)
 
     def item_extra_kwargs(self, item):
         return {}

@@ -25,10 +25,11 @@ def validate_pattern(pattern: str) -> None:
             params={"pattern": pattern, "error": exc},
         ) from exc
     unknown = fields - TOKENS
-    if unknown or "serial" not in fields:
+    # Serials restart every year, so a number without its year would repeat.
+    if unknown or not {"serial", "year"} <= fields:
         raise ValidationError(
-            _("The index number pattern must contain {serial} and may use only {agency_code}, "
-              "{year} and {serial}."),
+            _("The index number pattern must contain {year} and {serial} and may use only "
+              "{agency_code}, {year} and {serial}."),
         )
 
 
@@ -45,7 +46,7 @@ def pattern_for(agency: Agency, site=None) -> str:
 def release_year(when: datetime | None = None) -> int:
     """The calendar year of a release in the site's time zone, not UTC."""
     when = when or timezone.now()
-    return when.astimezone(ZoneInfo(govinfo_settings.INDEX_NUMBER_TIME_ZONE)).year
+    return when.astimezone(ZoneInfo(govinfo_settings.SITE_TIME_ZONE)).year
 
 
 def _locked_counter(agency: Agency, year: int) -> IndexNumberCounter:

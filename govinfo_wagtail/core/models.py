@@ -362,6 +362,29 @@ class DisclosurePage(Page):
         if errors:
             raise ValidationError(errors)
 
+    def save(self, *args, **kwargs):
+        self._refuse_going_live_outside_release()
+        return super().save(*args, **kwargs)
+
+    def _refuse_going_live_outside_release(self) -> None:
+        """The last line of defence: only the release service makes a disclosure page live
+        or changes its live revision, whatever code path (Wagtail's or a future one) saves
+        it. Taking a page down is never refused."""
+        from .release import ReleaseRefused, is_being_released
+
+        if not self.live or is_being_released(self.pk) or is_being_released(self.alias_of_id):
+            return
+        if self.pk is not None:
+            current = Page.objects.filter(pk=self.pk).values("live", "live_revision_id").first()
+            if current and current["live"] and current["live_revision_id"] == self.live_revision_id:
+                return  # already live with this revision: a metadata save, not a release
+        raise ReleaseRefused(self)
+
+    def permissions_for_user(self, user):
+        from .release import ReleaseOnlyPermissionTester
+
+        return ReleaseOnlyPermissionTester(user, self)
+
     def with_content_json(self, content):
         # The index number belongs to the page, not to a revision: a revision saved before the
         # first release must not blank it when it is later published.

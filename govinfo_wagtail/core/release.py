@@ -13,14 +13,16 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from zoneinfo import ZoneInfo
 
+from django.core.exceptions import PermissionDenied
 from django.db import OperationalError, connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
-from wagtail.models import Revision
+from wagtail.models import PagePermissionTester, Revision
 
 from ..conf import govinfo_settings
 from .index_numbers import assign_index_number
+from .models import DisclosureSettings
 
 RELEASE_LOG_ACTION = "govinfo_core.release"
 
@@ -34,6 +36,22 @@ class ReleaseReason(models.TextChoices):
     DEMO = "demo", _("Demo content")
     TEST = "test", _("Test fixture")
     BENCHMARK = "benchmark", _("Benchmark")
+
+
+class ReleaseRefused(PermissionDenied):
+    def __init__(self, page):
+        super().__init__(
+            _("“%(title)s” can only go live through review (or another recorded release); "
+              "it was not published.") % {"title": page.title}
+        )
+
+
+class ReleaseOnlyPermissionTester(PagePermissionTester):
+    """Nobody publishes a disclosure page directly, superusers included: it goes live when
+    it passes review. Unpublishing stays with those who have publish permission."""
+
+    def can_publish(self):
+        return False
 
 
 def is_being_released(page_id: int | None) -> bool:
@@ -100,6 +118,11 @@ def _release_one(revision: Revision, *, reason, user, note):
     page = revision.content_object  # the specific page, cached on the revision
     page_model = type(page)
     content_changes = {}
+    if hasattr(page, "agency_id") and page.agency_id is None:
+        default_agency = DisclosureSettings.for_site(page.get_site()).default_agency
+        if default_agency is not None:
+            page.agency = default_agency
+            content_changes["agency"] = default_agency.pk
     if hasattr(page, "index_number") and not page.index_number:
         number = assign_index_number(page)
         # On the page too: with_content_json keeps the page's number over the revision's.
@@ -107,12 +130,13 @@ def _release_one(revision: Revision, *, reason, user, note):
         page_model.objects.filter(pk=page.pk).update(index_number=number.value)
         content_changes["index_number"] = number.value
     if hasattr(page, "published_date") and not revision.content.get("published_date"):
-        tz = ZoneInfo(govinfo_settings.INDEX_NUMBER_TIME_ZONE)
+        tz = ZoneInfo(govinfo_settings.SITE_TIME_ZONE)
         content_changes["published_date"] = timezone.now().astimezone(tz).date().isoformat()
     if content_changes:
         revision.content.update(content_changes)
         revision.save(update_fields=["content"])
-    revision.publish(user=user, log_action=True)
+    # The release service is the authority here; its callers check who may release.
+    revision.publish(user=user, log_action=True, skip_permission_checks=True)
     live_page = page_model.objects.get(pk=page.pk)
     log(
         instance=live_page,

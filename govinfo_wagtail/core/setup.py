@@ -69,6 +69,8 @@ def run_setup(log=print) -> None:
         log(f"{'Created' if created else 'Checked'} group {name}")
 
     grant_catalogue_permissions(log)
+    setup_review_workflow(log)
+    check_project_settings(log)
 
     created = 0
     for order, name in enumerate(DEFAULT_TOPICS):
@@ -107,3 +109,55 @@ def grant_catalogue_permissions(log=print) -> None:
                     group=group, page=root, permission=permission
                 )
     log(f"Page permissions checked on {len(roots)} catalogue root(s)")
+
+
+WORKFLOW_NAME = "三审"
+GATE_NAMES = ["政治审核", "政策审核", "文字审核"]
+
+
+def setup_review_workflow(log=print) -> None:
+    """The workflow 三审 with one gate per reviewer group, attached to the catalogue roots
+    that have no workflow yet. Sites may re-order or add gates in the admin afterwards."""
+    from wagtail.models import GroupApprovalTask, Workflow, WorkflowPage, WorkflowTask
+
+    from ..catalogue.models import CatalogueIndexPage
+
+    workflow, created = Workflow.objects.get_or_create(name=WORKFLOW_NAME)
+    if created:
+        for order, (gate, group_name) in enumerate(
+            zip(GATE_NAMES, govinfo_settings.REVIEWER_GROUPS, strict=True)
+        ):
+            task, _ = GroupApprovalTask.objects.get_or_create(name=gate)
+            task.groups.set([Group.objects.get(name=group_name)])
+            WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=order)
+        log(f"Created workflow {WORKFLOW_NAME} with gates {'、'.join(GATE_NAMES)}")
+    attached = 0
+    for root in CatalogueIndexPage.objects.all():
+        # Wagtail attaches its own 'Moderators approval' to the root page; a catalogue gets
+        # 三审 unless the site has attached a workflow to the catalogue itself.
+        if not WorkflowPage.objects.filter(page=root).exists():
+            WorkflowPage.objects.create(page=root, workflow=workflow)
+            attached += 1
+    log(f"Workflow {WORKFLOW_NAME} attached to {attached} more catalogue root(s)")
+
+
+def check_project_settings(log=print) -> list[str]:
+    """Say which project settings the review needs and are missing (nothing is changed)."""
+    from django.conf import settings
+
+    from ..review.workflow import FINISH_WORKFLOW_ACTION
+
+    problems = []
+    if getattr(settings, "WAGTAIL_FINISH_WORKFLOW_ACTION", None) != FINISH_WORKFLOW_ACTION:
+        problems.append(
+            f'WAGTAIL_FINISH_WORKFLOW_ACTION = "{FINISH_WORKFLOW_ACTION}" is missing: without '
+            "it, pages that pass review are not released."
+        )
+    if not getattr(settings, "WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT", False):
+        problems.append(
+            "WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True is missing: without it, an "
+            "edit made during review is not reviewed again."
+        )
+    for problem in problems:
+        log(f"WARNING: add to your settings: {problem}")
+    return problems

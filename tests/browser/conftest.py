@@ -48,13 +48,14 @@ def chromium_path() -> str:
 
 
 @pytest.fixture(scope="package")
-def browser(django_db_blocker):
+def browser(django_db_setup, django_db_blocker):
     """One Chromium for all browser tests.
 
     Package scope, i.e. the whole browser-test session, because pytest-django runs every
     transactional test (these included) together: the browser closes right after the last
     one instead of at the end of the whole run.
     """
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
     executable = chromium_path()
@@ -65,7 +66,14 @@ def browser(django_db_blocker):
     # only while Playwright runs, so the check stays on for the rest of the suite.
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    connections_before = {alias: connections[alias] for alias in connections}
     playwright = sync_playwright().start()
+    # With an event loop running, Django also switches to per-context connection objects
+    # (asgiref's Local): fresh ones that lack the test database's serialized contents (so
+    # serialized_rollback would restore nothing) and that are not the ones the live server
+    # thread shares for in-memory SQLite. Keep using this thread's own connections.
+    for alias, connection in connections_before.items():
+        connections[alias] = connection
     try:
         browser = playwright.chromium.launch(
             executable_path=executable, headless=True, args=CHROMIUM_ARGS

@@ -48,10 +48,10 @@ def test_serials_count_per_agency_and_follow_the_pattern(catalogue, agency, root
 
 def test_site_pattern_applies_when_agency_has_none(catalogue, agency, root_page):
     settings = DisclosureSettings.for_site(root_page.get_site())
-    settings.index_number_pattern = "HF-{serial}"
+    settings.index_number_pattern = "HF{year}-{serial}"
     settings.save()
     page = add_live(catalogue, CatalogueItemPage(title="丙", agency=agency))
-    assert page.index_number == "HF-1"
+    assert page.index_number == f"HF{release_year()}-1"
 
 
 def test_page_without_agency_is_refused_with_a_clear_message(catalogue):
@@ -62,13 +62,15 @@ def test_page_without_agency_is_refused_with_a_clear_message(catalogue):
     assert not page.live
 
 
-@override_settings(GOVINFO_INDEX_NUMBER_TIME_ZONE="Asia/Shanghai")
+@override_settings(GOVINFO_SITE_TIME_ZONE="Asia/Shanghai")
 def test_year_is_the_release_year_in_china_not_utc():
     # 2025-12-31 20:00 UTC is already 2026-01-01 04:00 in Beijing.
     assert release_year(datetime(2025, 12, 31, 20, 0, tzinfo=UTC)) == 2026
 
 
-@pytest.mark.parametrize("pattern", ["{agency_code}/{year}", "{serial:05d}{bogus}", "{serial"])
+@pytest.mark.parametrize("pattern", [
+    "{agency_code}/{year}", "{year}{serial:05d}{bogus}", "{year}-{serial", "HF-{serial}",
+])
 def test_bad_patterns_are_refused(pattern):
     with pytest.raises(ValidationError):
         validate_pattern(pattern)

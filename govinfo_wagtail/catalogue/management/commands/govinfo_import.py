@@ -1,0 +1,138 @@
+"""``python manage.py govinfo_import FILE``: catalogue items from .xlsx or .csv.
+
+The work is done in :mod:`govinfo_wagtail.catalogue.importing`; this command parses the
+arguments and prints the report. See docs/reference/import-format.md.
+"""
+
+import time
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from ... import importing
+
+
+class ProgressBar:
+    """A one-line progress bar on a terminal (stderr); silent elsewhere."""
+
+    def __init__(self, stream, label: str, *, enabled: bool = True, width: int = 30):
+        self.stream, self.label, self.width = stream, label, width
+        self.enabled = enabled
+        self._last = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled or not total:
+            return
+        now = time.monotonic()
+        if done < total and now - self._last < 0.1:
+            return
+        self._last = now
+        filled = self.width * done // total
+        bar = "#" * filled + "-" * (self.width - filled)
+        self.stream.write(f"\r{self.label} [{bar}] {done}/{total} {100 * done // total}%")
+        if done >= total:
+            self.stream.write("\n")
+        self.stream.flush()
+
+
+class Command(BaseCommand):
+    help = ("Import catalogue items from an Excel workbook (.xlsx) or a CSV file (UTF-8 or "
+            "GBK/GB18030). Creates drafts that go through review; with --publish (administrators "
+            "only, --reason required) moves already-published items over from a legacy system.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="The .xlsx or .csv file.")
+        parser.add_argument("--dry-run", action="store_true",
+                            help="Check every row and report the bad ones; write nothing.")
+        parser.add_argument("--catalogue", default=None,
+                            help="Page id or URL path of the catalogue to import into "
+                                 "(default: the only catalogue).")
+        parser.add_argument("--publish", action="store_true",
+                            help="Release the items at once: for items already published by a "
+                                 "legacy system. Needs --reason and --user (an administrator).")
+        parser.add_argument("--reason", default="",
+                            help="Why the items are published without review; recorded in every "
+                                 "page's history.")
+        parser.add_argument("--user", default=None,
+                            help="Username of the person importing (owner of the pages).")
+        parser.add_argument("--encoding", default=None,
+                            help="Encoding of a CSV file (default: UTF-8, else GB18030).")
+        parser.add_argument("--no-progress", action="store_true",
+                            help="Do not show the progress bar.")
+
+    def handle(self, *args, **options):
+        publish = options["publish"]
+        try:
+            user = importing.find_user(options["user"]) if options["user"] else None
+            if publish:
+                importing.check_publish(user, options["reason"])
+            parent = importing.find_parent(options["catalogue"])
+        except (ValidationError, PermissionDenied) as exc:
+            raise CommandError(_message(exc)) from exc
+
+        path = Path(options["file"])
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise CommandError(_("Cannot read “%(path)s”: %(error)s")
+                               % {"path": path, "error": exc.strerror or exc}) from exc
+
+        started = time.monotonic()
+        try:
+            table = importing.read_table(data, path.name, encoding=options["encoding"])
+            validation = importing.validate(table, parent=parent, publish=publish)
+        except importing.ImportFileError as exc:
+            for line in importing.format_report(exc.problems):
+                self.stdout.write(line)
+            raise CommandError(_("The file cannot be imported. Nothing was written.")) from exc
+
+        if not validation.ok:
+            for line in importing.format_report(validation.problems):
+                self.stdout.write(line)
+            raise CommandError(_(
+                "%(bad)d of %(total)d rows have errors. Nothing was written."
+            ) % {"bad": len(validation.bad_rows), "total": validation.total})
+        if not validation.rows:
+            raise CommandError(_("The file has no data rows. Nothing was written."))
+
+        if options["dry_run"]:
+            self.stdout.write(self.style.SUCCESS(_(
+                "Dry run: all %(total)d rows are valid and would be imported into “%(parent)s”. "
+                "Nothing was written."
+            ) % {"total": validation.total, "parent": parent.title}))
+            return
+
+        show = not options["no_progress"] and self.stderr.isatty()
+        progress = ProgressBar(self.stderr, _("Importing"), enabled=show)
+        try:
+            pages = importing.import_rows(
+                validation.rows, parent=parent, user=user, publish=publish,
+                reason=options["reason"], progress=progress, context=validation.context,
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            raise CommandError(_("The import failed and nothing was written: %(error)s")
+                               % {"error": _message(exc)}) from exc
+        except Exception as exc:  # a database error, e.g. a concurrent change
+            raise CommandError(_("The import failed and nothing was written: %(error)s")
+                               % {"error": exc}) from exc
+        seconds = time.monotonic() - started
+        if publish:
+            message = _("Imported and released %(count)d items into “%(parent)s” in %(seconds).1f "
+                        "s (reason: %(reason)s).")
+        else:
+            message = _("Imported %(count)d drafts into “%(parent)s” in %(seconds).1f s; they go "
+                        "through review before release.")
+        self.stdout.write(self.style.SUCCESS(message % {
+            "count": len(pages), "parent": parent.title, "seconds": seconds,
+            "reason": options["reason"].strip(),
+        }))
+
+
+def _message(exc) -> str:
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return str(exc) or exc.__class__.__name__
+
+

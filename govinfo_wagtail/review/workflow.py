@@ -1,0 +1,23 @@
+"""The end of the review workflow: disclosure pages go live through the release service.
+
+Set ``WAGTAIL_FINISH_WORKFLOW_ACTION = "govinfo_wagtail.review.workflow.finish_workflow"``
+in the project's settings (Wagtail reads it once, at start-up; govinfo_setup checks it).
+This module is imported while Wagtail's models load, so it imports models lazily.
+"""
+
+FINISH_WORKFLOW_ACTION = "govinfo_wagtail.review.workflow.finish_workflow"
+
+
+def finish_workflow(workflow_state, user=None):
+    from wagtail.workflows import publish_workflow_state
+
+    from ..core.models import DisclosurePage
+    from ..core.release import ReleaseReason, release
+
+    obj = workflow_state.content_object
+    obj = getattr(obj, "specific", obj)
+    if not isinstance(obj, DisclosurePage):
+        return publish_workflow_state(workflow_state, user=user)
+    # Exactly the revision the last gate approved, not whatever the latest draft is now.
+    approved = workflow_state.current_task_state.revision
+    release(approved, reason=ReleaseReason.REVIEW, user=user)
