@@ -39,7 +39,8 @@ test: system-deps $(VENV)/.test
 lint: $(VENV)/.test
 	$(VENV)/bin/ruff check govinfo_wagtail tests example_site benchmarks
 	DJANGO_SETTINGS_MODULE=tests.settings PYTHONPATH=. $(VENV)/bin/django-admin makemigrations --check --dry-run
-	cd govinfo_wagtail && DJANGO_SETTINGS_MODULE=tests.settings PYTHONPATH=.. ../$(VENV)/bin/django-admin compilemessages -l zh_Hans
+	cd govinfo_wagtail/core && DJANGO_SETTINGS_MODULE=tests.settings PYTHONPATH=../.. ../../$(VENV)/bin/django-admin compilemessages -l zh_Hans
+	msgattrib --untranslated govinfo_wagtail/core/locale/zh_Hans/LC_MESSAGES/django.po | grep -q msgid && { echo "untranslated zh_Hans strings: run make messages and translate them" >&2; exit 1; } || true
 
 bench: system-deps $(VENV)/.test
 	$(PY) benchmarks/run.py
@@ -49,7 +50,7 @@ docs: $(VENV)/.test
 
 ## make messages: refresh the zh_Hans catalogue after changing UI strings
 messages: $(VENV)/.test
-	cd govinfo_wagtail && DJANGO_SETTINGS_MODULE=tests.settings PYTHONPATH=.. ../$(VENV)/bin/django-admin makemessages -l zh_Hans --no-obsolete
+	cd govinfo_wagtail && DJANGO_SETTINGS_MODULE=tests.settings_messages PYTHONPATH=.. ../$(VENV)/bin/django-admin makemessages -l zh_Hans --no-obsolete
 
 clean:
 	rm -rf $(VENV) build test-artifacts example_site/db.sqlite3

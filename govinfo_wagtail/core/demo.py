@@ -101,7 +101,7 @@ def _release_new(parent: Page, page: Page, admin) -> Page:
 
 def load_demo(log=print) -> list[tuple[str, str]]:
     from ..catalogue.models import CatalogueCollectionPage, CatalogueIndexPage, CatalogueItemPage
-    from .setup import grant_catalogue_permissions
+    from .setup import grant_catalogue_permissions, setup_review_workflow
 
     with transaction.atomic():
         agencies = {}
@@ -152,4 +152,5 @@ def load_demo(log=print) -> list[tuple[str, str]]:
             )
             _release_new(catalogue, collection, admin)
         grant_catalogue_permissions(log)
+        setup_review_workflow(log)
     return accounts

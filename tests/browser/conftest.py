@@ -51,9 +51,10 @@ def chromium_path() -> str:
 def browser(django_db_setup, django_db_blocker):
     """One Chromium for all browser tests.
 
-    Package scope, i.e. the whole browser-test session, because pytest-django runs every
-    transactional test (these included) together: the browser closes right after the last
-    one instead of at the end of the whole run.
+    Package scope is the browser-test session: pytest-django runs the transactional tests
+    (these included) together, so this closes right after the last browser test rather than
+    at the end of the run, and the event loop Playwright keeps running (see below) does not
+    leak into the rest of the suite.
     """
     from django.db import connections
     from playwright.sync_api import sync_playwright

@@ -44,6 +44,8 @@ def test_item_page_shows_the_eight_field_index_box(client, catalogue, agency, to
                   "2019-02-15", "海交〔2019〕8号", "预算 公开"]:
         assert value in box
     assert box.count('<th scope="row">') == 8
+    # The public site reads in Chinese (the package's zh_Hans catalogue is loaded).
+    assert "信息索引" in box and "发布机构" in box and "有效" in box
     assert "收入预算合计2,356.7万元" in html
 
 

@@ -1,0 +1,52 @@
+from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command
+from wagtail.models import Page, Site, Workflow
+
+from govinfo_wagtail.catalogue.models import CatalogueItemPage
+from govinfo_wagtail.conf import govinfo_settings
+from govinfo_wagtail.core.models import IndexNumber, Topic
+
+
+def test_setup_is_idempotent_and_leaves_the_host_site_alone(db, root_page):
+    pages_before = list(Page.objects.values_list("pk", "live", "title"))
+    sites_before = list(Site.objects.values_list("pk", "root_page_id"))
+    call_command("govinfo_setup", stdout=open("/dev/null", "w"))
+    counts = (Group.objects.count(), Topic.objects.count(), Workflow.objects.count())
+    call_command("govinfo_setup", stdout=open("/dev/null", "w"))
+    assert (Group.objects.count(), Topic.objects.count(), Workflow.objects.count()) == counts
+    assert list(Page.objects.values_list("pk", "live", "title")) == pages_before
+    assert list(Site.objects.values_list("pk", "root_page_id")) == sites_before
+    for name in [govinfo_settings.EDITOR_GROUP, govinfo_settings.ADMIN_GROUP,
+                 *govinfo_settings.REVIEWER_GROUPS]:
+        assert Group.objects.filter(name=name).exists()
+    assert Topic.objects.filter(name="政府信息公开年报").exists()
+    editors = Group.objects.get(name=govinfo_settings.EDITOR_GROUP)
+    assert editors.permissions.filter(codename="access_admin").exists()
+    assert not editors.permissions.filter(codename="change_agency").exists()
+    assert Permission.objects.filter(group__name=govinfo_settings.ADMIN_GROUP,
+                                     codename="change_agency").exists()
+
+
+def test_setup_reports_missing_project_settings(db, settings, capsys):
+    from govinfo_wagtail.core.setup import check_project_settings
+
+    assert check_project_settings(log=lambda *_: None) == []
+    del settings.WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT
+    problems = check_project_settings(log=lambda *_: None)
+    assert len(problems) == 1 and "REAPPROVAL" in problems[0]
+
+
+def test_demo_loads_twice_and_releases_through_the_release_service(db, root_page):
+    call_command("govinfo_setup", stdout=open("/dev/null", "w"))
+    call_command("govinfo_demo", stdout=open("/dev/null", "w"))
+    items = CatalogueItemPage.objects.live()
+    assert items.count() >= 10
+    assert items.filter(agency__name="海丰县交通运输局").count() >= 5
+    assert len({i.topic_id for i in items}) >= 5
+    assert all(i.index_number for i in items)
+    assert IndexNumber.objects.count() == items.count()
+    from wagtail.models import PageLogEntry
+    assert PageLogEntry.objects.filter(action="govinfo_core.release",
+                                       data__reason="demo").count() >= items.count()
+    call_command("govinfo_demo", stdout=open("/dev/null", "w"))
+    assert CatalogueItemPage.objects.live().count() == items.count()
