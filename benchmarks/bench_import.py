@@ -17,7 +17,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = 20240501
-AGENCIES = [("海丰县人民政府", "县政府", "007040013"), ("海丰县交通运输局", "县交通运输局", "00704046X"),
+AGENCIES = [("海丰县人民政府", "县政府", "007040013"),
+            ("海丰县交通运输局", "县交通运输局", "00704046X"),
             ("海丰县财政局", "县财政局", "007040638")]
 TOPICS = {"政务公开": ["政策文件", "规划计划"], "财政信息": ["财政预决算", "政府采购"],
           "执法监管": ["行政许可", "行政处罚"]}
@@ -114,7 +115,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"import: generated {args.rows:,}-row .xlsx ({xlsx.stat().st_size / 1e6:.1f} MB) "
               f"in {time.perf_counter() - started:.1f} s")
         setup_django(tmp / "bench.sqlite3")
-        from django.db import connection
+        from django.db import connection, transaction
 
         from govinfo_wagtail.catalogue.importing import import_rows, read_table, validate
         from govinfo_wagtail.core.models import DisclosurePage
@@ -131,12 +132,17 @@ def main(argv: list[str] | None = None) -> None:
         print(f"import: {args.rows:,} rows dry-run: {rate(args.rows, seconds)} "
               f"[reading the .xlsx: {read_seconds:.1f} s]")
 
+        # The import is one transaction; what runs after its commit (search indexing of the
+        # new drafts, queued by govinfo_wagtail.search) is timed separately.
         started = time.perf_counter()
-        pages = import_rows(validation.rows, parent=catalogue, user=admin)
+        with transaction.atomic():
+            pages = import_rows(validation.rows, parent=catalogue, user=admin)
+            in_transaction = time.perf_counter() - started
         seconds = time.perf_counter() - started
         assert len(pages) == args.rows == DisclosurePage.objects.filter(live=False).count()
         print(f"import: {args.rows:,} rows as drafts ({connection.vendor}): "
-              f"{rate(args.rows, seconds)}")
+              f"{rate(args.rows, in_transaction)}; after the commit, search indexing "
+              f"{seconds - in_transaction:.1f} s; total {rate(args.rows, seconds)}")
 
         if args.publish:
             xlsx2 = tmp / "legacy.xlsx"
@@ -145,11 +151,14 @@ def main(argv: list[str] | None = None) -> None:
             validation = validate(read_table(xlsx2.read_bytes(), xlsx2.name), parent=catalogue,
                                   publish=True)
             assert validation.ok, validation.problems[:5]
-            pages = import_rows(validation.rows, parent=catalogue, user=admin, publish=True,
-                                reason="基准测试：从旧系统迁移")
+            with transaction.atomic():
+                import_rows(validation.rows, parent=catalogue, user=admin, publish=True,
+                            reason="基准测试：从旧系统迁移")
+                in_transaction = time.perf_counter() - started
             seconds = time.perf_counter() - started
             print(f"import: {args.rows:,} rows --publish (check + release, legacy numbers): "
-                  f"{rate(args.rows, seconds)}")
+                  f"{rate(args.rows, in_transaction)}; after the commit, search indexing "
+                  f"{seconds - in_transaction:.1f} s; total {rate(args.rows, seconds)}")
 
 
 if __name__ == "__main__":

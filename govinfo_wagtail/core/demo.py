@@ -5,7 +5,9 @@ other release.
 """
 
 import secrets
+from dataclasses import dataclass
 from datetime import date
+from importlib import import_module
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -74,6 +76,24 @@ DEMO_USERS = [
     ("reviewer_wording", "文字审核员", [govinfo_settings.REVIEWER_GROUPS[2]], False),
     ("admin", "管理员", [govinfo_settings.ADMIN_GROUP], True),
 ]
+
+
+@dataclass
+class DemoContext:
+    """What each part's own demo loader (policies.demo, reports.demo) builds on."""
+
+    site: Site
+    home: Page
+    catalogue: Page
+    agencies: dict[str, Agency]
+    topics: dict[str, Topic]
+    admin: object
+
+    def release_new(self, parent: Page, page: Page) -> Page:
+        return _release_new(parent, page, self.admin)
+
+
+DEMO_PARTS = ["govinfo_wagtail.policies.demo", "govinfo_wagtail.reports.demo"]
 
 
 def _demo_users() -> list[tuple[str, str]]:
@@ -151,6 +171,10 @@ def load_demo(log=print) -> list[tuple[str, str]]:
                 intro="<p>本页列出现行有效的全部公开信息。</p>",
             )
             _release_new(catalogue, collection, admin)
+        context = DemoContext(site=site, home=home, catalogue=catalogue, agencies=agencies,
+                              topics=topics, admin=admin)
+        for module in DEMO_PARTS:
+            import_module(module).load_demo(context, log=log)
         grant_catalogue_permissions(log)
         setup_review_workflow(log)
     return accounts

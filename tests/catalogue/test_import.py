@@ -385,7 +385,8 @@ def test_values_without_a_header(tmp_path, catalogue, agency):
 
 
 def test_xlsx_formula_without_saved_value_is_an_error(tmp_path, catalogue, agency):
-    path = write_xlsx(tmp_path / "f.xlsx", [item(category=""), item(category="", title="=A2&\"（续）\"")])
+    path = write_xlsx(tmp_path / "f.xlsx", [item(category=""),
+                                            item(category="", title='=A2&"（续）"')])
     validation = check(path, catalogue)
     assert codes(validation) == {(3, "formula_no_value")}
     assert validation.problems[0].column == "title"
