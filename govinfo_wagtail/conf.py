@@ -21,6 +21,22 @@ DEFAULTS = {
     "EDITOR_GROUP": "信息员",
     # Reviewer groups of the three review gates (政治关、政策关、文字关), in order.
     "REVIEWER_GROUPS": ["政治审核员", "政策审核员", "文字审核员"],
+    # Policies: when True a policy that requires interpretation may go live before its
+    # interpretations, which then follow within POLICY_INTERPRETATION_WORKDAYS working days.
+    "POLICY_SEPARATE_RELEASE": False,
+    "POLICY_INTERPRETATION_WORKDAYS": 3,
+    # Exit prompt: hosts that external links reach without the "you are leaving" prompt. An
+    # entry is a whole host name ("www.example.org") or, with a leading dot, a suffix at a dot
+    # boundary (".gov.cn" matches gov.cn and www.gd.gov.cn, not evilgov.cn). The hosts of the
+    # site's own Wagtail Sites are always allowed.
+    "EXIT_ALLOWED_HOSTS": [".gov.cn"],
+    # Name of the cookie that keeps the large-text mode (适老化) when JavaScript is off.
+    "LARGE_TEXT_COOKIE": "govinfo_text",
+    # Review: one person may pass only one gate of the same revision (separation of duties).
+    "REVIEW_ONE_GATE_PER_PERSON": True,
+    # Review: name of the group whose members may release at once with a written reason
+    # (emergency release); None turns emergency release off.
+    "EMERGENCY_RELEASE_GROUP": None,
 }
 
 

@@ -225,8 +225,10 @@ def format_report(problems: Iterable[Problem]) -> list[str]:
         else:
             by_row[problem.row].append(problem.message)
     for row in sorted(by_row):
-        lines.append(_("Row %(row)d: %(reasons)s")
-                     % {"row": row, "reasons": _("; ").join(by_row[row])})
+        messages = by_row[row]
+        # "…, first problem; second problem." rather than "first problem.; second problem."
+        reasons = _("; ").join([m.rstrip(".。") for m in messages[:-1]] + messages[-1:])
+        lines.append(_("Row %(row)d: %(reasons)s") % {"row": row, "reasons": reasons})
     return lines
 
 
@@ -579,7 +581,10 @@ class _Lookups:
         self.default_agency = None
         site = parent.get_site()
         if site is not None:
-            self.default_agency = DisclosureSettings.for_site(site).default_agency
+            # Not for_site(), which creates the settings row: a dry run writes nothing.
+            settings_ = (DisclosureSettings.objects.filter(site=site)
+                         .select_related("default_agency").first())
+            self.default_agency = settings_.default_agency if settings_ else None
 
     def agency(self, text: str) -> list[Agency]:
         return self.agencies.get(_key(text), [])
@@ -973,11 +978,12 @@ def import_rows(
                 page.index_number = row.values["index_number"]
             if row.kind.prepare is not None:
                 row.kind.prepare(page, row, context)
-            tree.add(page)
+            tree.add(page, user)
             if publish and row.values["index_number"]:
                 register_legacy_index_number(page, row.values["index_number"])
-            # Checked by validate() and by the save above.
-            revision = page.save_revision(user=user, log_action="wagtail.create", clean=False)
+            # As the admin's create view: the save logs "wagtail.create", the first revision
+            # "wagtail.edit". Checked by validate() and by the save, so not cleaned again.
+            revision = page.save_revision(user=user, log_action=True, clean=False)
             if publish:
                 page = release(revision, reason=ReleaseReason.LEGACY_IMPORT, user=user,
                                note=reason)[0]
@@ -1005,7 +1011,7 @@ class _ChildAppender:
         self.last_path = last.path if last is not None else None
         self.added = 0
 
-    def add(self, page: Page) -> None:
+    def add(self, page: Page, user=None) -> None:
         parent = self.parent
         page.depth = parent.depth + 1
         if self.last_path is None:
@@ -1018,7 +1024,7 @@ class _ChildAppender:
             page.path = Page(path=self.last_path)._inc_path()
         page.numchild = 0
         page._cached_parent_obj = parent
-        page.save()  # minimal_clean for drafts: the title and a unique slug
+        page.save(user=user)  # minimal_clean for drafts: the title and a unique slug
         self.last_path = page.path
         self.added += 1
 

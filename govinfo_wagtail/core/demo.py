@@ -133,6 +133,9 @@ def load_demo(log=print) -> list[tuple[str, str]]:
             )
         topics = {t.name: t for t in Topic.objects.filter(parent=None)}
         site = Site.objects.get(is_default_site=True)
+        if not site.site_name:
+            site.site_name = "海丰县人民政府"
+            site.save()
         home = site.root_page.specific
         settings = DisclosureSettings.for_site(site)
         if settings.default_agency_id is None:

@@ -8,3 +8,15 @@ class PoliciesConfig(AppConfig):
     verbose_name = _("Policies and interpretations")
     # Pinned so that a host's DEFAULT_AUTO_FIELD never creates migrations here.
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # CatalogueIndexPage names its subpage types explicitly; a child's parent_page_types
+        # alone cannot widen that list, so the policy types add themselves when installed.
+        from ..catalogue.models import CatalogueIndexPage
+
+        ours = ["govinfo_policies.PolicyDocumentPage", "govinfo_policies.InterpretationPage"]
+        current = list(CatalogueIndexPage.subpage_types)
+        missing = [name for name in ours if name not in current]
+        if missing:
+            CatalogueIndexPage.subpage_types = current + missing
+            CatalogueIndexPage._clean_subpage_models = None  # Wagtail's cache of that list

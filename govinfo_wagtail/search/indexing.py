@@ -3,37 +3,178 @@
 Wagtail's own signal handlers update the index inside the saving transaction; with the
 PostgreSQL database backend every update also rewrites the title norms of the whole index,
 so concurrent releases deadlock there. Disclosure pages opt out of them
-(``search_auto_update = False``) and are indexed here once the transaction has committed,
-through the same django-tasks task Wagtail uses (a real queue in production).
+(``search_auto_update = False``) and are indexed here once the transaction has committed, by
+a django-tasks task (immediate in tests, a real queue in production) that updates:
+
+* the public index (``SearchDocument`` + the vendor full-text index), and
+* every Wagtail search backend (admin search; Elasticsearch/OpenSearch when configured).
+
+A failure never reaches the release: it is recorded as an ``IndexFailure`` and re-run by
+``manage.py govinfo_search_retry``.
 """
 
+from __future__ import annotations
+
+import logging
 from functools import partial
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
-from modelsearch import index
-from modelsearch.tasks import insert_or_update_object_task
+from django_tasks import task
+
+logger = logging.getLogger(__name__)
+
+PUBLIC_INDEX = "govinfo_public"  # IndexFailure.backend of the public SearchDocument index
+
+
+def _model_label(instance) -> str:
+    return f"{instance._meta.app_label}.{instance._meta.model_name}"
 
 
 def _enqueue_update(instance, **kwargs):
     if kwargs.get("raw"):
         return
-    transaction.on_commit(
-        partial(
-            insert_or_update_object_task.enqueue,
-            instance._meta.app_label,
-            instance._meta.model_name,
-            str(instance.pk),
-        )
-    )
+    transaction.on_commit(partial(enqueue_page_update, instance.pk))
+
+
+def enqueue_page_update(page_id: int) -> None:
+    try:
+        update_page_index_task.enqueue(page_id)
+    except Exception as exc:  # the queue itself is down: keep a record to retry
+        logger.exception("Could not enqueue the search index update of page %s", page_id)
+        record_failure(page_id, PUBLIC_INDEX, exc)
 
 
 def _remove(instance, **kwargs):
-    index.remove_object(instance)
+    # The SearchDocument row goes with the page (ON DELETE CASCADE); the backends after commit.
+    transaction.on_commit(partial(remove_page_from_backends, instance.pk, _model_label(instance)))
+
+
+def _restriction_changed(instance, **kwargs):
+    """A view restriction added or removed: the pages below it enter or leave the index."""
+    if kwargs.get("raw"):
+        return
+    try:
+        page_ids = list(
+            instance.page.get_descendants(inclusive=True).values_list("pk", flat=True)
+        )
+    except Exception:  # the page itself is being deleted: its row goes with it
+        return
+
+    def reindex():
+        for page_id in page_ids:
+            enqueue_page_update(page_id)
+
+    transaction.on_commit(reindex)
+
+
+@task()
+def update_page_index_task(page_id: int) -> None:
+    update_page_index(page_id)
+
+
+def update_page_index(page_id: int) -> list[str]:
+    """Bring every index up to date for one page; returns the names of backends that failed."""
+    from django.db import DatabaseError
+    from modelsearch.backends import get_search_backends_with_name
+    from wagtail.models import Page
+
+    from .services import sync_search_document
+
+    failed = []
+    try:
+        sync_search_document(page_id)
+    except DatabaseError as exc:
+        failed.append(PUBLIC_INDEX)
+        record_failure(page_id, PUBLIC_INDEX, exc)
+    else:
+        clear_failure(page_id, PUBLIC_INDEX)
+
+    page = Page.objects.filter(pk=page_id).first()
+    if page is None:
+        return failed
+    page = page.specific
+    for name, backend in get_search_backends_with_name(with_auto_update=True):
+        try:
+            backend.add(page)
+        except Exception as exc:  # connection refused, timeout, mapping error, ...
+            logger.exception("Search backend %r could not index page %s", name, page_id)
+            failed.append(name)
+            record_failure(page_id, name, exc, model_label=_model_label(page))
+        else:
+            clear_failure(page_id, name)
+    return failed
+
+
+def remove_page_from_backends(page_id: int, model_label: str) -> list[str]:
+    from django.apps import apps
+    from modelsearch.backends import get_search_backends_with_name
+
+    model = apps.get_model(model_label)
+    failed = []
+    for name, backend in get_search_backends_with_name(with_auto_update=True):
+        try:
+            backend.delete(model(pk=page_id))
+        except Exception as exc:
+            logger.exception("Search backend %r could not remove page %s", name, page_id)
+            failed.append(name)
+            record_failure(page_id, name, exc, operation="delete", model_label=model_label)
+        else:
+            clear_failure(page_id, name)
+    return failed
+
+
+def record_failure(
+    page_id: int, backend: str, exc: BaseException, *, operation: str = "update",
+    model_label: str = "",
+) -> None:
+    from django.db.models import F
+
+    from .models import IndexFailure
+
+    error = f"{type(exc).__name__}: {exc}"[:2000]
+    try:
+        updated = IndexFailure.objects.filter(page_id=page_id, backend=backend).update(
+            attempts=F("attempts") + 1, error=error, operation=operation,
+            model_label=model_label,
+        )
+        if not updated:
+            IndexFailure.objects.create(
+                page_id=page_id, backend=backend, error=error, operation=operation,
+                model_label=model_label,
+            )
+    except Exception:  # the database is down too: the log line is all that is left
+        logger.exception("Could not record the index failure of page %s", page_id)
+
+
+def clear_failure(page_id: int, backend: str) -> None:
+    from .models import IndexFailure
+
+    IndexFailure.objects.filter(page_id=page_id, backend=backend).delete()
+
+
+def retry_failures(limit: int | None = None) -> tuple[int, int]:
+    """Re-run recorded failures; returns (succeeded, still failing)."""
+    from .models import IndexFailure
+
+    done = failing = 0
+    failures = IndexFailure.objects.order_by("first_failed_at", "pk")
+    for failure in failures[:limit] if limit else failures:
+        if failure.operation == "delete":
+            failed = remove_page_from_backends(failure.page_id, failure.model_label)
+        else:
+            failed = update_page_index(failure.page_id)
+        if failure.backend in failed:
+            failing += 1
+        else:
+            done += 1
+            IndexFailure.objects.filter(pk=failure.pk).delete()
+    return done, failing
 
 
 def connect_disclosure_indexing():
     from django.apps import apps
+    from wagtail.models import PageViewRestriction
 
     from ..core.models import DisclosurePage
 
@@ -41,3 +182,7 @@ def connect_disclosure_indexing():
         if issubclass(model, DisclosurePage):
             post_save.connect(_enqueue_update, sender=model, dispatch_uid=f"govinfo-{model}")
             post_delete.connect(_remove, sender=model, dispatch_uid=f"govinfo-del-{model}")
+    post_save.connect(_restriction_changed, sender=PageViewRestriction,
+                      dispatch_uid="govinfo-restriction-save")
+    post_delete.connect(_restriction_changed, sender=PageViewRestriction,
+                        dispatch_uid="govinfo-restriction-delete")

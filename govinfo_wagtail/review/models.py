@@ -1,0 +1,219 @@
+"""The review gates (政治关、政策关、文字关) as Wagtail Task types, the 错敏词 lexicon, recorded
+overrides of automated findings, and pages released in an emergency awaiting a look back.
+
+The rules (who may pass a gate, what an approval needs) live in ``gates.py``; these models
+hold the data and call into it, so that every way of acting on a gate is checked the same.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.models import AbstractGroupApprovalTask, Page, Revision, TaskState
+
+
+class GateKind(models.TextChoices):
+    POLITICAL = "political", _("Political review (incl. secrecy review)")
+    POLICY = "policy", _("Policy review")
+    WORDING = "wording", _("Wording review")
+    OTHER = "other", _("Other review")
+
+
+# The checklists the issue asks for; each gate's list can be edited in the admin.
+DEFAULT_CHECKLISTS: dict[str, list[str]] = {
+    GateKind.POLITICAL: ["无涉密内容", "无内部资料", "无个人隐私信息", "政治表述准确"],
+    GateKind.POLICY: ["与现行政策法规一致", "有效性标注正确", "解读材料齐全"],
+    GateKind.WORDING: ["无错别字", "无错敏词", "机构名称和领导职务准确", "格式规范"],
+    GateKind.OTHER: [],
+}
+
+
+class ReviewGateTaskState(TaskState):
+    """One gate's decision on one revision: the ticked checklist and the reviewer's opinion."""
+
+    checklist = models.JSONField(_("checklist ticked"), default=list, blank=True)
+    opinion = models.TextField(_("opinion"), blank=True)
+    # Digest of the revision's content when the gate started, so an edit that overwrites the
+    # same revision (autosave) is still seen as a change.
+    content_digest = models.CharField(max_length=64, blank=True, editable=False)
+    # Fingerprints of the automated findings the reviewer acknowledged or overrode here.
+    acknowledged = models.JSONField(default=list, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("review gate decision")
+        verbose_name_plural = _("review gate decisions")
+
+    def approve(self, user=None, update=True, comment=""):
+        from .gates import check_may_pass
+
+        # Also when called in code rather than through on_action: no silent pass.
+        check_may_pass(self.task.specific, self, user)
+        return super().approve(user=user, update=update, comment=comment)
+
+    def reject(self, user=None, update=True, comment=""):
+        from .gates import check_may_return
+
+        check_may_return(self.task.specific, self, user, comment or self.opinion)
+        return super().reject(user=user, update=update, comment=comment or self.opinion)
+
+    def get_comment(self):
+        return self.opinion or self.comment
+
+
+class ReviewGateTask(AbstractGroupApprovalTask):
+    """A review gate: members of its groups pass it by ticking its checklist, or return the
+    page with an opinion. Nobody passes a gate of their own submission, superusers
+    included, and (by default) nobody passes two gates of the same revision."""
+
+    gate = models.CharField(
+        _("gate"), max_length=20, choices=GateKind.choices, default=GateKind.OTHER
+    )
+    checklist = models.TextField(
+        _("checklist"), blank=True,
+        help_text=_("One item per line; the reviewer must tick every item to pass the gate."),
+    )
+
+    admin_form_fields = AbstractGroupApprovalTask.admin_form_fields + ["gate", "checklist"]
+    task_state_class = ReviewGateTaskState
+
+    class Meta:
+        verbose_name = _("review gate")
+        verbose_name_plural = _("review gates")
+
+    @property
+    def checklist_items(self) -> list[str]:
+        return [line.strip() for line in self.checklist.splitlines() if line.strip()]
+
+    @classmethod
+    def get_description(cls):
+        return _(
+            "Members of the chosen groups pass the page by ticking a checklist, or return it "
+            "with an opinion; nobody passes their own submission or two gates of one revision."
+        )
+
+    def start(self, workflow_state, user=None):
+        from .gates import content_digest
+
+        task_state = super().start(workflow_state, user=user)
+        task_state.content_digest = content_digest(task_state.revision.content)
+        task_state.save(update_fields=["content_digest"])
+        return task_state
+
+    def user_can_access_editor(self, obj, user):
+        return self._user_in_groups(user) or user.is_superuser
+
+    def get_actions(self, obj, user):
+        from .gates import may_pass
+
+        if not self._user_in_groups(user):
+            return []  # superusers too: they must be in the gate's group like anybody
+        actions = [("reject", _("Return with opinion"), True)]
+        task_state = obj.current_workflow_task_state
+        if task_state is not None and may_pass(self, task_state, user) is None:
+            actions.append(("approve", _("Pass this gate"), True))
+        return actions
+
+    def get_task_states_user_can_moderate(self, user, **kwargs):
+        if self._user_in_groups(user):
+            return self.task_states.filter(status=TaskState.STATUS_IN_PROGRESS)
+        return TaskState.objects.none()
+
+    def get_form_for_action(self, action):
+        from .forms import gate_form_class
+
+        return gate_form_class(self, action)
+
+    def get_template_for_action(self, action):
+        return "govinfo_review/gate_action_modal.html"
+
+    def on_action(self, task_state, user, action_name, **kwargs):
+        from .gates import act_on_gate
+
+        return act_on_gate(self, task_state.specific, user, action_name, kwargs)
+
+
+class LexiconWord(models.Model):
+    """An entry of the site's 错敏词 lexicon."""
+
+    class Severity(models.TextChoices):
+        BLOCKING = "blocking", _("Blocking")
+        WARNING = "warning", _("Warning")
+        ALLOW = "allow", _("Allowed (exception)")
+
+    word = models.CharField(_("word"), max_length=100, unique=True)
+    correction = models.CharField(_("correction"), max_length=100, blank=True)
+    severity = models.CharField(
+        _("severity"), max_length=10, choices=Severity.choices, default=Severity.WARNING,
+        help_text=_("Blocking findings must be fixed, or overridden with a recorded reason. "
+                    "An allowed entry silences other entries inside it."),
+    )
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("lexicon word")
+        verbose_name_plural = _("lexicon (错敏词)")
+        ordering = ["word"]
+
+    def __str__(self) -> str:
+        return f"{self.word} → {self.correction}" if self.correction else self.word
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        self.word = self.word.strip()
+        if not self.word:
+            raise ValidationError({"word": _("Enter a word.")})
+        if self.correction and self.correction.strip() == self.word:
+            raise ValidationError({"correction": _("The correction is the word itself.")})
+
+
+class CheckOverride(models.Model):
+    """A reviewer's recorded decision on an automated finding: a blocking finding overridden
+    with a reason, or an attachment that could not be checked acknowledged. Keyed by the
+    finding's fingerprint, which survives edits elsewhere in the page."""
+
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="+")
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="+")
+    task_state = models.ForeignKey(
+        ReviewGateTaskState, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    fingerprint = models.CharField(max_length=32, db_index=True)
+    kind = models.CharField(max_length=20)
+    code = models.CharField(max_length=40)
+    location = models.CharField(max_length=255)
+    matched = models.CharField(max_length=255, blank=True)
+    reason = models.TextField(_("reason"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("check override")
+        verbose_name_plural = _("check overrides")
+        ordering = ["-created_at"]
+
+
+class EmergencyRelease(models.Model):
+    """A page released in an emergency, waiting for its retrospective review."""
+
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="+")
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="+")
+    reason = models.TextField(_("reason"))
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    released_at = models.DateTimeField(auto_now_add=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("emergency release")
+        verbose_name_plural = _("emergency releases")
+        ordering = ["-released_at"]
