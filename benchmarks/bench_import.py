@@ -96,6 +96,10 @@ def make_fixtures():
     return CatalogueIndexPage.objects.get(pk=catalogue.pk), admin
 
 
+def say(*args) -> None:
+    print(*args, flush=True)
+
+
 def rate(rows: int, seconds: float) -> str:
     return f"{seconds:.1f} s ({rows / seconds:,.0f} rows/s)"
 
@@ -112,7 +116,7 @@ def main(argv: list[str] | None = None) -> None:
         xlsx = tmp / "import.xlsx"
         started = time.perf_counter()
         make_xlsx(xlsx, args.rows)
-        print(f"import: generated {args.rows:,}-row .xlsx ({xlsx.stat().st_size / 1e6:.1f} MB) "
+        say(f"import: generated {args.rows:,}-row .xlsx ({xlsx.stat().st_size / 1e6:.1f} MB) "
               f"in {time.perf_counter() - started:.1f} s")
         setup_django(tmp / "bench.sqlite3")
         from django.db import connection, transaction
@@ -129,7 +133,7 @@ def main(argv: list[str] | None = None) -> None:
         validation = validate(table, parent=catalogue)
         seconds = time.perf_counter() - started
         assert validation.ok, validation.problems[:5]
-        print(f"import: {args.rows:,} rows dry-run: {rate(args.rows, seconds)} "
+        say(f"import: {args.rows:,} rows dry-run: {rate(args.rows, seconds)} "
               f"[reading the .xlsx: {read_seconds:.1f} s]")
 
         # The import is one transaction; what runs after its commit (search indexing of the
@@ -140,7 +144,7 @@ def main(argv: list[str] | None = None) -> None:
             in_transaction = time.perf_counter() - started
         seconds = time.perf_counter() - started
         assert len(pages) == args.rows == DisclosurePage.objects.filter(live=False).count()
-        print(f"import: {args.rows:,} rows as drafts ({connection.vendor}): "
+        say(f"import: {args.rows:,} rows as drafts ({connection.vendor}): "
               f"{rate(args.rows, in_transaction)}; after the commit, search indexing "
               f"{seconds - in_transaction:.1f} s; total {rate(args.rows, seconds)}")
 
@@ -156,7 +160,7 @@ def main(argv: list[str] | None = None) -> None:
                             reason="基准测试：从旧系统迁移")
                 in_transaction = time.perf_counter() - started
             seconds = time.perf_counter() - started
-            print(f"import: {args.rows:,} rows --publish (check + release, legacy numbers): "
+            say(f"import: {args.rows:,} rows --publish (check + release, legacy numbers): "
                   f"{rate(args.rows, in_transaction)}; after the commit, search indexing "
                   f"{seconds - in_transaction:.1f} s; total {rate(args.rows, seconds)}")
 

@@ -14,6 +14,8 @@ DEFAULTS = {
     "SITE_TIME_ZONE": "Asia/Shanghai",
     # Items per page on catalogue listings.
     "CATALOGUE_PAGE_SIZE": 20,
+    # Results per page of the public search (the API's page_size is capped at 50).
+    "SEARCH_PAGE_SIZE": 10,
     # Items in the RSS/Atom feeds of a catalogue.
     "FEED_ITEMS": 50,
     # Name of the Django group whose members may import with --publish in the admin.
@@ -21,6 +23,11 @@ DEFAULTS = {
     "EDITOR_GROUP": "信息员",
     # Reviewer groups of the three review gates (政治关、政策关、文字关), in order.
     "REVIEWER_GROUPS": ["政治审核员", "政策审核员", "文字审核员"],
+    # Annual reports: which disclosure pages auto-fill counts as 规章 / 规范性文件.
+    "REPORT_POLICY_SOURCE": {
+        "BACKEND": "govinfo_wagtail.reports.autofill.CatalogueTopicPolicySource",
+        "OPTIONS": {},
+    },
     # Policies: when True a policy that requires interpretation may go live before its
     # interpretations, which then follow within POLICY_INTERPRETATION_WORKDAYS working days.
     "POLICY_SEPARATE_RELEASE": False,

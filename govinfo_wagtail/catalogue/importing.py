@@ -33,7 +33,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.utils.html import escape
 from django.utils.text import slugify
@@ -947,6 +947,9 @@ def import_rows(
     With ``publish`` (administrators only, ``reason`` required) every page is released through
     the release service with the reason "migration from a legacy system" and ``reason`` as the
     note; a legacy index number given in the file is kept as it is.
+
+    Raises :class:`RowImportFailed` (with the row number) when a row's page cannot be created
+    after all, e.g. because the data changed since :func:`validate`; nothing is written then.
     """
     if publish:
         check_publish(user, reason)
@@ -962,31 +965,10 @@ def import_rows(
         taken = {s.casefold() for s in parent.get_children().values_list("slug", flat=True)}
         tree = _ChildAppender(parent)
         for done, row in enumerate(rows, start=1):
-            page = _build_page(row, context)
-            base = _slug_base(page.title)
-            slug, suffix = base, 1
-            while slug.casefold() in taken:
-                suffix += 1
-                slug = f"{base}-{suffix}"
-            taken.add(slug.casefold())
-            page.slug = slug
-            page.owner = user
-            page.live = False
-            page.locale_id = parent.locale_id
-            if publish and row.values["index_number"]:
-                # release() assigns a number only to a page that has none.
-                page.index_number = row.values["index_number"]
-            if row.kind.prepare is not None:
-                row.kind.prepare(page, row, context)
-            tree.add(page, user)
-            if publish and row.values["index_number"]:
-                register_legacy_index_number(page, row.values["index_number"])
-            # As the admin's create view: the save logs "wagtail.create", the first revision
-            # "wagtail.edit". Checked by validate() and by the save, so not cleaned again.
-            revision = page.save_revision(user=user, log_action=True, clean=False)
-            if publish:
-                page = release(revision, reason=ReleaseReason.LEGACY_IMPORT, user=user,
-                               note=reason)[0]
+            try:
+                page = _create_page(row, context, parent=parent, tree=tree, taken=taken)
+            except (ValidationError, DatabaseError) as exc:
+                raise RowImportFailed(row.row, exc) from exc
             pages.append(page)
             if progress is not None:
                 progress(done, total)
@@ -998,6 +980,52 @@ def import_rows(
                 if kind_pairs:
                     kind.finish(kind_pairs, context)
     return pages
+
+
+def _create_page(row: ImportRow, context: ImportContext, *, parent: Page,
+                 tree: _ChildAppender, taken: set[str]) -> DisclosurePage:
+    user, publish = context.user, context.publish
+    page = _build_page(row, context)
+    base = _slug_base(page.title)
+    slug, suffix = base, 1
+    while slug.casefold() in taken:
+        suffix += 1
+        slug = f"{base}-{suffix}"
+    taken.add(slug.casefold())
+    page.slug = slug
+    page.owner = user
+    page.live = False
+    page.locale_id = parent.locale_id
+    if publish and row.values["index_number"]:
+        # release() assigns a number only to a page that has none.
+        page.index_number = row.values["index_number"]
+    if row.kind.prepare is not None:
+        row.kind.prepare(page, row, context)
+    tree.add(page, user)
+    if publish and row.values["index_number"]:
+        register_legacy_index_number(page, row.values["index_number"])
+    # As the admin's create view: the save logs "wagtail.create", the first revision (fully
+    # cleaned, with the page type's own rules) "wagtail.edit".
+    revision = page.save_revision(user=user, log_action=True)
+    if publish:
+        page = release(revision, reason=ReleaseReason.LEGACY_IMPORT, user=user,
+                       note=context.reason)[0]
+    return page
+
+
+class RowImportFailed(Exception):
+    """Creating the page of one row failed (e.g. the data changed since the check, or a
+    concurrent writer): the whole import was rolled back."""
+
+    def __init__(self, row: int, error: Exception):
+        self.row = row
+        self.error = error
+        if isinstance(error, ValidationError):
+            reasons = " ".join(error.messages)
+        else:
+            reasons = str(error) or error.__class__.__name__
+        self.message = _("Row %(row)d: %(reasons)s") % {"row": row, "reasons": reasons}
+        super().__init__(self.message)
 
 
 class _ChildAppender:

@@ -338,6 +338,11 @@ class DisclosurePage(Page):
         index.FilterField("published_date"),
         index.FilterField("agency"),
         index.FilterField("topic"),
+        # The one analysed text (ARCHITECTURE.md, decision 2), so that Wagtail's backends (admin
+        # search, page choosers, Elasticsearch/OpenSearch) find Chinese words too.
+        index.SearchField(
+            "search_text", es_extra={"analyzer": "whitespace", "search_analyzer": "whitespace"}
+        ),
     ]
 
     is_creatable = False
@@ -408,6 +413,25 @@ class DisclosurePage(Page):
             (_("Keywords"), self.keywords),
             (_("Validity"), self.get_validity_display()),
         ]
+
+    def search_parts(self) -> list[str]:
+        """Texts analysed for search, most important first; page types may add their own."""
+        from ..search.services import html_to_text
+
+        return [
+            self.title, self.title,  # twice: a title match outweighs one in the body
+            self.document_number, self.keywords, self.index_number,
+            self.agency.name if self.agency_id else "",
+            self.topic.name if self.topic_id else "",
+            self.summary, html_to_text(self.body),
+        ]
+
+    def search_text(self) -> str:
+        """The analysed field Wagtail's search backends index (attachment text included)."""
+        from ..search.analysis import index_text
+        from ..search.services import attachment_texts_cached, backend_text
+
+        return backend_text(index_text(*self.search_parts(), *attachment_texts_cached(self)))
 
     def get_superseded_documents(self):
         """Live disclosure pages whose validity this page changed (they link back here)."""

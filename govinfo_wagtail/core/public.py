@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 from urllib.parse import urlencode, urlsplit
 
 from django.core import signing
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import SafeString, mark_safe
 from wagtail.models import Site
@@ -61,7 +62,18 @@ def needs_exit_prompt(url: str, hosts: set[str] | None = None) -> bool:
         return False
     if host in (own_hosts() if hosts is None else hosts):
         return False
-    return not any(host_matches(host, entry) for entry in govinfo_settings.EXIT_ALLOWED_HOSTS)
+    return not any(host_matches(host, entry) for entry in allowed_hosts())
+
+
+def allowed_hosts() -> list[str]:
+    entries = govinfo_settings.EXIT_ALLOWED_HOSTS
+    # A bare string would be read letter by letter and allow almost every host.
+    if isinstance(entries, str) or not all(isinstance(e, str) and e.strip() for e in entries):
+        raise ImproperlyConfigured(
+            "GOVINFO_EXIT_ALLOWED_HOSTS must be a list of host names or '.suffix' entries, "
+            'e.g. [".gov.cn", "www.example.org"].'
+        )
+    return list(entries)
 
 
 def _signer() -> signing.Signer:
@@ -163,8 +175,14 @@ def site_settings(request):
         model = apps.get_model("govinfo_catalogue", "PublicSiteSettings")
     except LookupError:
         return None
+    cached = getattr(request, "_govinfo_public_settings", False)
+    if cached is not False:
+        return cached
     site = Site.find_for_request(request)
-    return model.for_site(site) if site else None
+    # Read only: for_site() would create the row on a GET, an INSERT on a public page view.
+    config = model.objects.filter(site=site).first() if site else None
+    request._govinfo_public_settings = config
+    return config
 
 
 def portal_name(request) -> str:

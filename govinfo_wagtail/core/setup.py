@@ -116,21 +116,37 @@ GATE_NAMES = ["政治审核", "政策审核", "文字审核"]
 
 
 def setup_review_workflow(log=print) -> None:
-    """The workflow 三审 with one gate per reviewer group, attached to the catalogue roots
-    that have no workflow yet. Sites may re-order or add gates in the admin afterwards."""
-    from wagtail.models import GroupApprovalTask, Workflow, WorkflowPage, WorkflowTask
+    """The workflow 三审 with one review gate per reviewer group, attached to the catalogue
+    roots that have no workflow yet. Sites may re-order or add gates in the admin afterwards."""
+    from wagtail.models import Task, Workflow, WorkflowPage, WorkflowTask
 
     from ..catalogue.models import CatalogueIndexPage
+    from ..review.models import DEFAULT_CHECKLISTS, GateKind, ReviewGateTask
 
+    kinds = [GateKind.POLITICAL, GateKind.POLICY, GateKind.WORDING]
     workflow, created = Workflow.objects.get_or_create(name=WORKFLOW_NAME)
     if created:
-        for order, (gate, group_name) in enumerate(
-            zip(GATE_NAMES, govinfo_settings.REVIEWER_GROUPS, strict=True)
+        for order, (gate, kind, group_name) in enumerate(
+            zip(GATE_NAMES, kinds, govinfo_settings.REVIEWER_GROUPS, strict=True)
         ):
-            task, _ = GroupApprovalTask.objects.get_or_create(name=gate)
+            task = ReviewGateTask.objects.filter(name=gate).first()
+            if task is None:
+                task = ReviewGateTask.objects.create(
+                    name=gate, gate=kind, checklist="\n".join(DEFAULT_CHECKLISTS[kind])
+                )
             task.groups.set([Group.objects.get(name=group_name)])
             WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=order)
         log(f"Created workflow {WORKFLOW_NAME} with gates {'、'.join(GATE_NAMES)}")
+    else:
+        stock = [
+            t.name for t in Task.objects.filter(workflow_tasks__workflow=workflow).specific()
+            if not isinstance(t, ReviewGateTask)
+        ]
+        if stock:
+            # Left as they are: replacing tasks would cancel reviews in progress.
+            log(f"NOTE: workflow {WORKFLOW_NAME} has tasks that are not review gates "
+                f"({'、'.join(stock)}): they have no checklists or separation of duties. "
+                "Replace them with review gates in the admin (Settings → Workflow tasks).")
     attached = 0
     for root in CatalogueIndexPage.objects.all():
         # Wagtail attaches its own 'Moderators approval' to the root page; a catalogue gets

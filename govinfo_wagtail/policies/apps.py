@@ -20,3 +20,8 @@ class PoliciesConfig(AppConfig):
         if missing:
             CatalogueIndexPage.subpage_types = current + missing
             CatalogueIndexPage._clean_subpage_models = None  # Wagtail's cache of that list
+
+        # 类型 政策文件 / 政策解读 in the catalogue import (its registry of page kinds).
+        from .importing import register_kinds
+
+        register_kinds()

@@ -8,12 +8,24 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
-from wagtail.admin.panels import PageChooserPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    PageChooserPanel,
+)
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from ..core.models import Agency, DisclosurePage
+from .panels import ReleaseGroupPanel
+
+_release_group_panel = ReleaseGroupPanel(
+    heading=_("Released together"),
+    help_text=_("A policy that requires interpretation goes live together with its "
+                "interpretations once every one of them has passed review."),
+)
 
 
 class DocumentCategory(models.TextChoices):
@@ -74,7 +86,7 @@ class PolicyDocumentPage(_ReleaseRulesMixin, DisclosurePage):
             ],
             heading=_("Policy document"),
         ),
-    ] + DisclosurePage.content_panels[1:]
+    ] + DisclosurePage.content_panels[1:] + [_release_group_panel]
 
     search_fields = DisclosurePage.search_fields + [index.FilterField("category")]
 
@@ -93,6 +105,12 @@ class PolicyDocumentPage(_ReleaseRulesMixin, DisclosurePage):
                 _("A normative document is always released with its interpretation."),
                 code="normative_requires_interpretation",
             )})
+
+    def with_content_json(self, content):
+        # Recorded on the page by an import, not by an editor: a revision must not blank it.
+        obj = super().with_content_json(content)
+        obj.interpretation_exemption = self.interpretation_exemption
+        return obj
 
     def get_issuing_agency(self) -> Agency | None:
         return self.issuing_agency or self.agency
@@ -114,7 +132,7 @@ class InterpretationPage(_ReleaseRulesMixin, DisclosurePage):
         FieldPanel("interpretation_form"),
         InlinePanel("policy_links", min_num=1, label=_("Interpreted policy documents"),
                     heading=_("Interpreted policy documents")),
-    ] + DisclosurePage.content_panels[1:]
+    ] + DisclosurePage.content_panels[1:] + [_release_group_panel]
 
     search_fields = DisclosurePage.search_fields + [index.FilterField("interpretation_form")]
 

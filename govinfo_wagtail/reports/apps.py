@@ -8,3 +8,19 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Annual reports")
     # Pinned so that a host's DEFAULT_AUTO_FIELD never creates migrations here.
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from wagtail.signals import page_published
+
+        from ..catalogue.models import CatalogueIndexPage
+        from .models import AnnualReportPage
+        from .signals import report_published
+
+        # CatalogueIndexPage names its subpage types explicitly; a child's parent_page_types
+        # alone cannot widen that list, so the report type adds itself when installed.
+        ours = "govinfo_reports.AnnualReportPage"
+        if ours not in CatalogueIndexPage.subpage_types:
+            CatalogueIndexPage.subpage_types = [*CatalogueIndexPage.subpage_types, ours]
+            CatalogueIndexPage._clean_subpage_models = None  # Wagtail's cache of that list
+        page_published.connect(report_published, sender=AnnualReportPage,
+                               dispatch_uid="govinfo_reports_pdf")

@@ -15,9 +15,10 @@ from wagtail.fields import RichTextField
 from wagtail.search import index
 
 from ..core.models import Agency, DisclosurePage
-from .forms import AnnualReportPageForm
 from .formats import ReportFormat, all_formats, format_for_year, normalise_data
-from .formats.validation import Issue, errors as only_errors, validate
+from .formats.validation import Issue, validate
+from .formats.validation import errors as only_errors
+from .forms import AnnualReportPageForm
 
 
 def format_choices() -> list[tuple[str, str]]:
@@ -182,13 +183,13 @@ class AnnualReportPage(RoutablePageMixin, DisclosurePage):
 
         return self.render(request, context_overrides=report_context(self, request))
 
-    @path("tables.<str:extension>", name="tables")
+    @path("tables/<str:extension>/", name="tables")
     def table_download(self, request, extension: str):
         from .views import table_download
 
         return table_download(self, request, extension)
 
-    @path("report.pdf", name="pdf")
+    @path("pdf/", name="pdf")
     def pdf_download(self, request):
         from .views import pdf_download
 

@@ -159,7 +159,8 @@ def issue_list(issues: list[Issue]) -> SafeString:
         '<ul class="govinfo-issues">{}</ul>',
         format_html_join(
             "", '<li class="govinfo-issue-{}" data-code="{}" data-cell="{}">{}</li>',
-            ((i.level.value, i.code.value, ".".join(i.cell) if i.cell else "", i.message)
+            ((i.level.value, "figure_note" if i.rule == "figure_note" else i.code.value,
+              ".".join(i.cell) if i.cell else "", i.message)
              for i in issues),
         ),
     )

@@ -8,3 +8,21 @@ class ReviewConfig(AppConfig):
     verbose_name = _("Review")
     # Pinned so that a host's DEFAULT_AUTO_FIELD never creates migrations here.
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_save
+        from wagtail.admin.signal_handlers import task_submission_email_notifier
+        from wagtail.signals import task_rejected, task_submitted
+
+        from .gates import on_page_saved
+        from .models import ReviewGateTaskState
+        from .notifications import notify_earlier_reviewers_of_return
+
+        # Every page save: save_revision() is how each new revision reaches the page.
+        post_save.connect(on_page_saved, dispatch_uid="govinfo_review_follow_revision")
+        task_rejected.connect(notify_earlier_reviewers_of_return,
+                              dispatch_uid="govinfo_review_return_notice")
+        # Wagtail connects its "a page awaits your review" email for sender=TaskState only,
+        # so a Task type with its own TaskState class would notify nobody.
+        task_submitted.connect(task_submission_email_notifier, sender=ReviewGateTaskState,
+                               dispatch_uid="govinfo_review_gate_submitted_email")

@@ -37,6 +37,12 @@ class ReviewGateTaskState(TaskState):
     # Digest of the revision's content when the gate started, so an edit that overwrites the
     # same revision (autosave) is still seen as a change.
     content_digest = models.CharField(max_length=64, blank=True, editable=False)
+    # Who wrote this content: the revision's user, kept when a new revision with the same
+    # content (a comment, a save without changes) takes its place.
+    content_author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", editable=False,
+    )
     # Fingerprints of the automated findings the reviewer acknowledged or overrode here.
     acknowledged = models.JSONField(default=list, blank=True, editable=False)
 
@@ -59,6 +65,22 @@ class ReviewGateTaskState(TaskState):
 
     def get_comment(self):
         return self.opinion or self.comment
+
+
+def _content_author_id(task_state) -> int | None:
+    """The author of this content: an earlier decision on the same content in this review
+    knows it; otherwise the revision's user."""
+    earlier = (
+        ReviewGateTaskState.objects.filter(
+            workflow_state_id=task_state.workflow_state_id,
+            content_digest=task_state.content_digest,
+        )
+        .exclude(pk=task_state.pk)
+        .order_by("pk")
+        .values_list("content_author_id", flat=True)
+        .first()
+    )
+    return earlier or task_state.revision.user_id
 
 
 class ReviewGateTask(AbstractGroupApprovalTask):
@@ -97,7 +119,8 @@ class ReviewGateTask(AbstractGroupApprovalTask):
 
         task_state = super().start(workflow_state, user=user)
         task_state.content_digest = content_digest(task_state.revision.content)
-        task_state.save(update_fields=["content_digest"])
+        task_state.content_author_id = _content_author_id(task_state)
+        task_state.save(update_fields=["content_digest", "content_author"])
         return task_state
 
     def user_can_access_editor(self, obj, user):
@@ -195,6 +218,9 @@ class CheckOverride(models.Model):
         verbose_name_plural = _("check overrides")
         ordering = ["-created_at"]
 
+    def __str__(self) -> str:
+        return f"{self.code} @ {self.location}"
+
 
 class EmergencyRelease(models.Model):
     """A page released in an emergency, waiting for its retrospective review."""
@@ -217,3 +243,6 @@ class EmergencyRelease(models.Model):
         verbose_name = _("emergency release")
         verbose_name_plural = _("emergency releases")
         ordering = ["-released_at"]
+
+    def __str__(self) -> str:
+        return f"{self.page_id} @ {self.released_at:%Y-%m-%d %H:%M}"

@@ -12,7 +12,6 @@ import html
 import math
 import re
 from dataclasses import dataclass, field
-from datetime import date
 
 from django.db import DatabaseError, connection
 from django.utils.html import escape, strip_tags
@@ -23,6 +22,7 @@ from .models import AttachmentText, SearchDocument
 
 SNIPPET_SOURCE_LIMIT = 50_000  # characters of plain text kept for snippets
 SNIPPET_LENGTH = 160
+SNIPPET_SCAN_LIMIT = 5_000  # characters searched for a match to show
 MAX_PAGE_SIZE = 50
 SORTS = ("relevance", "date")
 FACETS = ("agency", "topic", "year", "kind", "validity")
@@ -55,7 +55,7 @@ def attachment_text(document) -> str:
     try:
         with document.file.open("rb") as f:
             result = extract(f, document.file.name)
-        text, error = "\n".join(result.text_parts()), result.error or ""
+        text, error = "\n".join(t for _, t in result.text_parts), result.error or ""
     except OSError as exc:  # file missing from storage
         text, error = "", f"missing: {type(exc).__name__}"[:50]
     AttachmentText.objects.update_or_create(
@@ -63,6 +63,24 @@ def attachment_text(document) -> str:
         defaults={"file_hash": document.file_hash, "text": text, "error": error[:50]},
     )
     return text
+
+
+def attachment_texts_cached(page) -> list[str]:
+    """Extracted attachment texts already stored (never extracts: safe in a request)."""
+    ids = [
+        block.value["document"].pk for block in page.attachments or []
+        if hasattr(block.value, "get") and block.value.get("document") is not None
+    ]
+    if not ids:
+        return []
+    return list(AttachmentText.objects.filter(document_id__in=ids).values_list("text", flat=True))
+
+
+def backend_text(analysed: str) -> str:
+    """``search_text`` for Wagtail's backends: encoded on MariaDB/MySQL like the query."""
+    if connection.vendor == "mysql":
+        return analysis.mysql_index_text(analysed, _innodb_min_token_size())
+    return analysed
 
 
 def html_to_text(value: str) -> str:
@@ -79,12 +97,6 @@ def _innodb_min_token_size() -> int:
     return cached
 
 
-def stored_text(analysed: str) -> str:
-    if connection.vendor == "mysql":
-        return analysis.mysql_index_text(analysed, _innodb_min_token_size())
-    return analysed
-
-
 def build_document(page) -> SearchDocument:
     from django.contrib.contenttypes.models import ContentType
 
@@ -96,7 +108,7 @@ def build_document(page) -> SearchDocument:
     published = page.published_date
     return SearchDocument(
         page_id=page.pk,
-        text=stored_text(analysed),
+        text=backend_text(analysed),
         plain=plain,
         agency_id=page.agency_id,
         topic_id=page.topic_id,
@@ -266,19 +278,24 @@ def _run(query: SearchQuery, terms: list[str], results: SearchResults) -> None:
     sql = _Sql(terms)
     filters = query.filters()
     frm, params = sql.filtered(filters)
-    results.count = _fetch(f"SELECT COUNT(*) {frm}", params)[0][0]
+    # One scan for the count and all five facets: group by every facet column at once (few
+    # groups: agencies x topics x years x types x validity) and add the groups up here.
+    columns = [f"{sql.table}.{_FACET_COLUMNS[name]}" for name in FACETS]
+    groups = _fetch(
+        f"SELECT {', '.join(columns)}, COUNT(*) {frm} GROUP BY {', '.join(columns)}", params
+    )
+    results.count = sum(row[-1] for row in groups)
+    for i, name in enumerate(FACETS):
+        totals: dict = {}
+        for row in groups:
+            if row[i] is not None:
+                totals[row[i]] = totals.get(row[i], 0) + row[-1]
+        results.facets[name] = sorted(totals.items(), key=lambda r: (-r[1], str(r[0])))
     page_size = max(1, min(query.page_size, MAX_PAGE_SIZE))
     results.num_pages = max(1, math.ceil(results.count / page_size))
     results.page = max(1, min(query.page, results.num_pages))
-    for name in FACETS:
-        column = f"{sql.table}.{_FACET_COLUMNS[name]}"
-        rows = _fetch(
-            f"SELECT {column}, COUNT(*) {frm} AND {column} IS NOT NULL GROUP BY {column}",
-            params,
-        )
-        results.facets[name] = sorted(rows, key=lambda r: (-r[1], str(r[0])))
     if not results.count:
-        results.suggestions = suggestions(terms, filters)
+        results.suggestions = suggestions(query.q, terms, filters)
         return
 
     dn_terms = [t for t in terms if t.startswith("dn")]
@@ -292,46 +309,48 @@ def _run(query: SearchQuery, terms: list[str], results: SearchResults) -> None:
         order += [sql.rank, f"{sql.table}.published_date DESC", f"{sql.table}.page_id DESC"]
         order_params += sql.rank_params
     offset = (results.page - 1) * page_size
-    rows = _fetch(
-        f"SELECT {sql.table}.page_id, {sql.table}.kind_id, {sql.table}.plain, "
-        f"{sql.table}.document_number_key {frm} ORDER BY {', '.join(order)} "
+    ids = [row[0] for row in _fetch(
+        f"SELECT {sql.table}.page_id {frm} ORDER BY {', '.join(order)} "
         f"LIMIT {int(page_size)} OFFSET {int(offset)}",
-        # ORDER BY params come after the WHERE params in the statement
-        params + order_params,
-    )
-    pages = DisclosurePage.objects.select_related("agency", "topic").in_bulk(
-        [r[0] for r in rows]
-    )
-    for page_id, kind_id, plain, dn_key in rows:
-        page = pages.get(page_id)
-        if page is None:  # deleted since the count
+        params + order_params,  # ORDER BY params come after the WHERE params
+    )]
+    # Wide columns only for the rows shown: sorting them along with every match is slow.
+    docs = SearchDocument.objects.only("kind_id", "plain", "document_number_key").in_bulk(ids)
+    pages = DisclosurePage.objects.select_related("agency", "topic").in_bulk(ids)
+    for page_id in ids:
+        page, doc = pages.get(page_id), docs.get(page_id)
+        if page is None or doc is None:  # deleted since the count
             continue
         results.hits.append(Hit(
-            page=page, kind=kind_id, snippet=snippet(plain, terms),
-            exact_document_number=bool(dn_terms) and dn_key == dn_terms[0],
+            page=page, kind=doc.kind_id, snippet=snippet(doc.plain, terms),
+            exact_document_number=bool(dn_terms) and doc.document_number_key == dn_terms[0],
         ))
 
 
-def suggestions(terms: list[str], filters: dict) -> list[tuple[str, int]]:
-    """Queries that would find something: all terms without the filters, or one term less."""
-    words = [t for t in terms if not t.startswith(("dn", "ix"))]
-    found = []
+def suggestions(q: str, terms: list[str], filters: dict) -> list[tuple[str, int]]:
+    """Queries that would find something: without the filters, or with one word less."""
+    found: dict[str, int] = {}
     if filters and terms:
         n = count(terms)
         if n:
-            found.append((" ".join(words), n))
-    if 1 < len(words) <= 6:
-        for i in range(len(words)):
-            rest = words[:i] + words[i + 1 :]
-            n = count(rest, filters)
-            if n:
-                found.append((" ".join(rest), n))
-    return sorted(dict(found).items(), key=lambda s: -s[1])[:5]
+            found[q.strip()] = n
+    parts = q.split()
+    if len(parts) > 1:  # the words the user typed, each left out in turn
+        candidates = [" ".join(parts[:i] + parts[i + 1 :]) for i in range(len(parts))]
+    else:  # one run of text: leave out one analysed word in turn
+        words = [t for t in terms if not t.startswith(("dn", "ix"))]
+        candidates = [" ".join(words[:i] + words[i + 1 :]) for i in range(len(words))]
+    for candidate in candidates[:6]:
+        rest = analysis.query_terms(candidate)
+        n = count(rest, filters) if rest else 0
+        if n:
+            found.setdefault(candidate, n)
+    return sorted(found.items(), key=lambda s: -s[1])[:5]
 
 
 def snippet(plain: str, terms: list[str], length: int = SNIPPET_LENGTH) -> SafeString:
     """An escaped excerpt of ``plain`` around the first match, matches wrapped in <mark>."""
-    plain = plain or ""
+    plain = (plain or "")[:SNIPPET_SCAN_LIMIT]
     words = sorted({t for t in terms if not t.startswith(("dn", "ix"))}, key=len, reverse=True)
     norm = analysis.normalise(plain)
     # normalise() maps character for character in practice; if not, show the normalised text
@@ -339,7 +358,11 @@ def snippet(plain: str, terms: list[str], length: int = SNIPPET_LENGTH) -> SafeS
     spans = []
     if words:
         pattern = re.compile("|".join(re.escape(w) for w in words))
-        spans = [m.span() for m in pattern.finditer(norm if text is plain else text)]
+        for m in pattern.finditer(norm):  # same length as text (or text is norm)
+            if spans and m.start() <= spans[-1][1]:  # adjacent words: one highlight
+                spans[-1] = (spans[-1][0], max(spans[-1][1], m.end()))
+            else:
+                spans.append(m.span())
     start = max(0, spans[0][0] - length // 4) if spans else 0
     end = min(len(text), start + length)
     out, pos = [], start
@@ -364,7 +387,3 @@ def lookup_index_number(q: str):
         return None
     candidates = DisclosurePage.objects.live().public().filter(index_number__iexact=canonical)
     return candidates.first()
-
-
-def today() -> date:
-    return date.today()

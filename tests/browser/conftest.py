@@ -126,3 +126,27 @@ def phone_page(browser, live_server):
     context, page = _new_page(browser, viewport=PHONE, is_mobile=True, has_touch=True)
     yield page
     context.close()
+
+
+@pytest.fixture
+def nojs_page(browser, live_server):
+    """A desktop page with JavaScript switched off, as some older or locked-down browsers are."""
+    context, page = _new_page(browser, viewport=DESKTOP, java_script_enabled=False)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """Open more pages at any size: ``new_page(viewport=PHONE, is_mobile=True)``."""
+    contexts = []
+
+    def make(**options):
+        options.setdefault("viewport", DESKTOP)
+        context, page = _new_page(browser, **options)
+        contexts.append(context)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()

@@ -1,49 +1,13 @@
 """Nothing makes a disclosure page live except the release service; review is the way in."""
 
 import pytest
-from django.contrib.auth.models import Group
 from wagtail.models import Page, Workflow
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from govinfo_wagtail.catalogue.models import CatalogueItemPage
-from govinfo_wagtail.conf import govinfo_settings
 from govinfo_wagtail.core.release import ReleaseRefused
-from govinfo_wagtail.core.setup import run_setup
-from tests.conftest import add_draft, add_live
-
-
-@pytest.fixture
-def setup_done(catalogue):
-    run_setup(log=lambda *_: None)
-
-
-@pytest.fixture
-def users(django_user_model, setup_done):
-    def make(name, group=None, superuser=False):
-        user = django_user_model.objects.create_user(name, f"{name}@example.org", "pw",
-                                                     is_superuser=superuser, is_staff=superuser)
-        if group:
-            user.groups.add(Group.objects.get(name=group))
-        return user
-
-    political, policy, wording = govinfo_settings.REVIEWER_GROUPS
-    return {
-        "editor": make("editor", govinfo_settings.EDITOR_GROUP),
-        "political": make("political", political),
-        "policy": make("policy", policy),
-        "wording": make("wording", wording),
-        "siteadmin": make("siteadmin", govinfo_settings.ADMIN_GROUP),
-        "superuser": make("superuser", superuser=True),
-    }
-
-
-@pytest.fixture
-def draft(catalogue, agency):
-    return add_draft(catalogue, CatalogueItemPage(title="待审事项", agency=agency))
-
-
-def is_live(page) -> bool:
-    return Page.objects.get(pk=page.pk).live
+from tests.conftest import add_live
+from tests.review.conftest import is_live, pass_gate
 
 
 def test_revision_publish_in_code_is_refused(draft):
@@ -92,8 +56,7 @@ def test_three_gates_release_exactly_the_approved_revision(users, draft):
     state = workflow.start(draft, users["editor"])
     for reviewer in ("political", "policy", "wording"):
         assert not is_live(draft)
-        state.refresh_from_db()
-        state.current_task_state.specific.approve(user=users[reviewer])
+        pass_gate(state, users[reviewer])
     live = CatalogueItemPage.objects.get(pk=draft.pk)
     assert live.live and live.index_number
     assert live.live_revision_id == state.current_task_state.revision_id
@@ -107,3 +70,65 @@ def test_unpublishing_is_never_blocked(client, users, catalogue, agency):
     response = client.post(f"/admin/pages/{live.pk}/unpublish/")
     assert response.status_code in (200, 302)
     assert not is_live(live)
+
+
+EDIT_FORM = {
+    "slug": None, "agency": None, "validity": "valid", "disclosure_method": "proactive",
+    "attachments": streamfield([]), "body": rich_text(""),
+}
+
+
+def _edit_post(draft, **extra):
+    data = dict(EDIT_FORM, title="改过的标题", slug=draft.slug, agency=draft.agency_id)
+    data.update(extra)
+    return nested_form_data(data)
+
+
+@pytest.mark.parametrize("who", ["editor", "political", "wording", "allrounder"])
+def test_publish_button_is_refused_for_editors_and_reviewers(client, users, draft, who):
+    client.force_login(users[who])
+    client.post(f"/admin/pages/{draft.pk}/edit/", _edit_post(draft, **{
+        "action-publish": "action-publish"}))
+    assert not is_live(draft)
+
+
+@pytest.mark.parametrize("who", ["editor", "political", "allrounder"])
+def test_bulk_publish_is_refused_for_editors_and_reviewers(client, users, draft, who):
+    client.force_login(users[who])
+    client.post(f"/admin/bulk/wagtailcore/page/publish/?id={draft.pk}", {"include_descendants": ""})
+    assert not is_live(draft)
+
+
+@pytest.mark.parametrize("who", ["siteadmin", "superuser"])
+def test_publish_button_during_review_is_refused(client, users, draft, who):
+    from tests.review.conftest import submit
+
+    submit(draft, users["editor"])
+    client.force_login(users[who])
+    client.post(f"/admin/pages/{draft.pk}/edit/", _edit_post(draft, **{
+        "action-publish": "action-publish"}))
+    assert not is_live(draft)
+
+
+def test_scheduled_publishing_does_not_make_the_page_live(draft):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    draft.go_live_at = timezone.now() - timedelta(minutes=5)
+    draft.save_revision(approved_go_live_at=timezone.now() - timedelta(minutes=5))
+    try:
+        call_command("publish_scheduled", verbosity=0)
+    except ReleaseRefused:
+        pass  # the guard stops it; what matters is that nothing went live
+    assert not is_live(draft)
+
+
+def test_admin_api_is_not_enabled_to_publish(client, users, draft):
+    # The admin API has no publish action in Wagtail 8; whatever is mounted, nothing goes live.
+    client.force_login(users["superuser"])
+    for url in (f"/admin/api/main/pages/{draft.pk}/action/publish/",
+                f"/admin/api/v3/pages/{draft.pk}/publish/"):
+        client.post(url, {}, content_type="application/json")
+    assert not is_live(draft)

@@ -111,6 +111,9 @@ class Command(BaseCommand):
                 validation.rows, parent=parent, user=user, publish=publish,
                 reason=options["reason"], progress=progress, context=validation.context,
             )
+        except importing.RowImportFailed as exc:
+            raise CommandError(_("The import failed and nothing was written: %(error)s")
+                               % {"error": exc.message}) from exc
         except (ValidationError, PermissionDenied) as exc:
             raise CommandError(_("The import failed and nothing was written: %(error)s")
                                % {"error": _message(exc)}) from exc

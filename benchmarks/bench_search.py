@@ -1,0 +1,332 @@
+"""Public search at scale: generated Chinese disclosure items on SQLite and PostgreSQL.
+
+For each database: indexing throughput (analysis + SearchDocument rows, and end to end through
+the release service and the index task for a sample), then p50/p95 of 30 queries (some with
+facet filters) through the package's search service, each beside the raw floor on the same
+data (SQLite FTS5 ``MATCH … ORDER BY bm25 LIMIT 20``; PostgreSQL stored tsvector + GIN
+``ORDER BY ts_rank … LIMIT 20``, and RUM ``ORDER BY tsv <=> q LIMIT 20`` when installed).
+Stock Wagtail search is not re-timed: see the figures cited from stack-facts.md at the end.
+
+Run:  .venv/bin/python benchmarks/bench_search.py
+Size: GOVINFO_BENCH_SEARCH_ITEMS (default below); full size:
+      GOVINFO_BENCH_SEARCH_ITEMS=100000 .venv/bin/python benchmarks/bench_search.py
+PostgreSQL: GOVINFO_BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/govinfo_search_bench;
+      the database is dropped and re-created). GOVINFO_BENCH_DATABASES=sqlite,postgresql.
+
+The bulk of the items is inserted as rows (releasing 100,000 pages one by one would take
+hours and measure the release service, not search); the end-to-end sample goes through the
+release service with ReleaseReason.BENCHMARK.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_ITEMS = 10_000  # 100,000 takes > 10 min on 2 cores; see docs/search.md
+SEED = 20241130
+PG_URL = "postgres://postgres@127.0.0.1:5432/govinfo_search_bench"
+END_TO_END_SAMPLE = 100
+
+PLACES = ["海丰县", "梅陇镇", "公平镇", "可塘镇", "陶河镇", "赤坑镇", "大湖镇", "联安镇", "城东镇"]
+SUBJECTS = [
+    "渔业", "农村公路", "养护", "预算", "决算", "三公经费", "政府采购", "交通运输", "安全生产",
+    "营商环境", "乡村振兴", "行政许可", "行政处罚", "义务教育", "招生", "医疗保险", "疫苗接种",
+    "防汛", "防台风", "森林防火", "生猪", "耕地", "补贴", "公共租赁住房", "老旧小区改造",
+    "垃圾分类", "自来水", "价格听证", "国土空间规划", "建设用地", "非物质文化遗产", "招聘",
+    "人事任免", "统计公报", "环境影响评价", "水利工程", "河长制", "最低生活保障", "养老服务",
+    "残疾人", "退役军人", "消防", "燃气", "出租汽车", "公交线路", "电动自行车", "食品安全",
+]
+DOC_TYPES = ["的通知", "的公告", "实施方案", "管理办法", "工作报告", "情况公示", "的通报", "的批复"]
+FILLER = [
+    "为进一步做好相关工作，", "根据有关法律法规规定，", "经县人民政府同意，",
+    "现将有关事项通知如下。",
+    "各镇人民政府，县政府各部门：", "请结合实际认真贯彻执行。", "加强组织领导，明确责任分工，",
+    "切实保障人民群众合法权益。", "全面落实各项工作措施，", "确保按时完成年度目标任务。",
+    "对工作中发现的问题及时整改，", "进一步提高服务质量和水平。", "主动接受社会监督。",
+    "按照属地管理原则，", "资金全部通过国库集中支付，", "具体实施办法另行制定。",
+]
+QUERIES = [  # (query, facet) — words from very rare to very common, several words, 文号
+    ("渔业", None), ("农村公路 养护", None), ("预算", "agency"), ("三公经费", None),
+    ("政府采购", "year"), ("交通运输", None), ("安全生产", "agency"), ("营商环境", None),
+    ("乡村振兴", "year"), ("行政许可", None), ("义务教育 招生", None), ("医疗保险", "agency"),
+    ("疫苗接种", None), ("防汛 防台风", None), ("森林防火", "year"), ("生猪", None),
+    ("耕地 补贴", None), ("公共租赁住房", "agency"), ("老旧小区改造", None), ("垃圾分类", None),
+    ("通知", None), ("工作", "agency"), ("人民政府", None), ("海丰县 公告", "year"),
+    ("海府〔2021〕123号", None), ("国土空间规划", None), ("非物质文化遗产", None),
+    ("退役军人 养老服务", None), ("食品安全", "agency"), ("建设用地 环境影响评价", None),
+]
+
+STOCK_FIGURES = (
+    "stock Wagtail database backend at 100,000 items (stack-facts.md, same kind of data): "
+    "SQLite > 30 s per common-word query, update_index ≈ 430 items/s; PostgreSQL p50 3.6 s, "
+    "p95 7.8 s (one agency filter: p95 0.98 s), update_index ≈ 22 items/s"
+)
+
+
+def _setup(db_url: str) -> None:
+    sys.path.insert(0, str(REPO))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"
+    os.environ["DATABASE_URL"] = db_url
+    import django
+
+    django.setup()
+
+
+def _generate(n: int, rng: random.Random):
+    start = date(2015, 1, 1)
+    for i in range(n):
+        subject = rng.choice(SUBJECTS)
+        other = rng.choice(SUBJECTS)
+        published = start + timedelta(days=rng.randint(0, 3600))
+        place = rng.choice(PLACES)
+        kind = rng.choice(DOC_TYPES)
+        title = f"关于{place}{published.year}年{subject}{rng.choice(['', other])}{kind}"
+        parts, length, target = [], 0, rng.randint(400, 1400)  # mean ≈ 900 characters
+        while length < target:
+            piece = rng.choice(FILLER) if rng.random() < 0.7 else (
+                rng.choice(SUBJECTS) + rng.choice(["工作", "项目", "资金", "管理", "情况"]) + "，")
+            parts.append(piece)
+            length += len(piece)
+        number = f"海府〔{published.year}〕{i % 500 + 1}号" if rng.random() < 0.4 else ""
+        yield i, title, "".join(parts), published, number
+
+
+def _insert_rows(model, objs) -> None:
+    """Insert only ``model``'s own table (multi-table inheritance: bulk_create cannot)."""
+    from django.db import connection
+
+    fields = [f for f in model._meta.local_concrete_fields]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    table = connection.ops.quote_name(model._meta.db_table)
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"
+    rows = [[f.get_db_prep_save(getattr(o, f.attname), connection) for f in fields] for o in objs]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+def _pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def worker(vendor: str, db_url: str, n: int) -> dict:
+    _setup(db_url)
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.management import call_command
+    from django.db import connection, transaction
+    from wagtail.models import Page, Site
+
+    from govinfo_wagtail.catalogue.models import CatalogueIndexPage, CatalogueItemPage
+    from govinfo_wagtail.core.models import Agency, DisclosurePage, Topic
+    from govinfo_wagtail.core.release import ReleaseReason, release
+    from govinfo_wagtail.search import analysis, services
+    from govinfo_wagtail.search.models import SearchDocument
+
+    out: dict = {"vendor": vendor, "items": n}
+    t = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    out["migrate_s"] = time.perf_counter() - t
+    rng = random.Random(SEED)
+    agencies = [Agency.objects.create(name=f"海丰县第{i + 1}局", index_code=f"0070{i:05d}")
+                for i in range(60)]
+    topics = [Topic.objects.create(name=f"主题{i + 1}") for i in range(20)]
+    home = Site.objects.get(is_default_site=True).root_page
+    catalogue = CatalogueIndexPage(title="目录", slug="xxgk", live=False)
+    home.add_child(instance=catalogue)
+    release(catalogue.save_revision(), reason=ReleaseReason.BENCHMARK)
+    catalogue.refresh_from_db()
+    ct = ContentType.objects.get_for_model(CatalogueItemPage)
+
+    # --- bulk: rows + analysis + SearchDocument -------------------------------------------
+    analysis_s = insert_s = 0.0
+    batch = 2000
+    items = list(_generate(n, rng))
+    now = time.time()
+    for lo in range(0, n, batch):
+        chunk = items[lo : lo + batch]
+        pages, dpages, docs = [], [], []
+        for i, title, body, published, number in chunk:
+            agency, topic = agencies[i % len(agencies)], topics[(i * 7) % len(topics)]
+            path = Page._get_path(catalogue.path, catalogue.depth + 1, i + 1)
+            fields = dict(
+                title=title, draft_title=title, slug=f"item-{i}", path=path,
+                depth=catalogue.depth + 1, numchild=0, url_path=f"{catalogue.url_path}item-{i}/",
+                content_type=ct, locale_id=catalogue.locale_id, live=True,
+                has_unpublished_changes=False,
+            )
+            page = Page(**fields)
+            pages.append(page)
+            dp = CatalogueItemPage(
+                **fields, index_number=f"0070{i % 60:05d}/{published.year}-{i + 1:06d}",
+                agency=agency, topic=topic, published_date=published, written_date=published,
+                document_number=number, body=f"<p>{body}</p>", summary="",
+            )
+            dpages.append(dp)
+        with transaction.atomic():
+            Page.objects.bulk_create(pages)
+            for page, dp in zip(pages, dpages, strict=True):
+                dp.page_ptr_id = dp.id = page.pk
+                dp.disclosurepage_ptr_id = page.pk
+            t = time.perf_counter()
+            for dp in dpages:
+                docs.append(services.build_document(dp))
+            analysis_s += time.perf_counter() - t
+            _insert_rows(DisclosurePage, dpages)
+            _insert_rows(CatalogueItemPage, dpages)
+            t = time.perf_counter()
+            SearchDocument.objects.bulk_create(docs)
+            insert_s += time.perf_counter() - t
+    Page.objects.filter(pk=catalogue.pk).update(numchild=n)
+    if vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE govinfo_search_searchdocument")
+    elif vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO govinfo_search_fts(govinfo_search_fts) VALUES ('optimize')")
+            cursor.execute("ANALYZE")
+    out["bulk_items_per_s"] = n / (analysis_s + insert_s)
+    out["analysis_items_per_s"] = n / analysis_s
+    out["generate_wall_s"] = time.time() - now
+
+    # --- end to end: release service + index task, for a sample ---------------------------
+    catalogue.refresh_from_db()
+    t = time.perf_counter()
+    for j in range(END_TO_END_SAMPLE):
+        _, title, body, published, number = items[j]
+        page = CatalogueItemPage(title=title + "（样本）", agency=agencies[j % 60],
+                                 topic=topics[j % 20], published_date=published,
+                                 body=f"<p>{body}</p>", live=False)
+        catalogue.add_child(instance=page)
+        release(page.save_revision(), reason=ReleaseReason.BENCHMARK)
+    out["end_to_end_items_per_s"] = END_TO_END_SAMPLE / (time.perf_counter() - t)
+    out["indexed"] = SearchDocument.objects.count()
+
+    # --- queries ---------------------------------------------------------------------------
+    rum = vendor == "postgresql" and services._has_rum()
+    out["rum"] = rum
+
+    def floor_sql(terms):
+        if vendor == "sqlite":
+            return ("SELECT rowid FROM govinfo_search_fts WHERE govinfo_search_fts MATCH %s "
+                    "ORDER BY bm25(govinfo_search_fts) LIMIT 20", [analysis.fts5_query(terms)])
+        q = analysis.tsquery(terms)
+        return ("SELECT page_id FROM govinfo_search_searchdocument "
+                "WHERE tsv @@ to_tsquery('simple', %s) "
+                "ORDER BY ts_rank(tsv, to_tsquery('simple', %s)) DESC LIMIT 20", [q, q])
+
+    def rum_sql(terms):
+        q = analysis.tsquery(terms)
+        return ("SELECT page_id FROM govinfo_search_searchdocument "
+                "WHERE tsv @@ to_tsquery('simple', %s) "
+                "ORDER BY tsv <=> to_tsquery('simple', %s) LIMIT 20", [q, q])
+
+    def run_sql(sql, params):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            cursor.fetchall()
+
+    timings: dict[str, list[float]] = {"ours": [], "floor_gin" if vendor != "sqlite" else
+                                       "floor_bm25": [], **({"floor_rum": []} if rum else {})}
+    matches = []
+    floor_key = "floor_gin" if vendor != "sqlite" else "floor_bm25"
+    for q, facet in QUERIES:
+        terms = analysis.query_terms(q)
+        filters = {}
+        if facet == "agency":
+            filters["agency"] = agencies[3].pk
+        elif facet == "year":
+            filters["year"] = 2020
+        query = services.SearchQuery(q=q, page_size=20, **filters)
+        services.search(query)  # warm the cache like a busy server
+        t = time.perf_counter()
+        result = services.search(query)
+        timings["ours"].append(time.perf_counter() - t)
+        matches.append(services.count(terms))
+        assert result.hits or not result.count
+        t = time.perf_counter()
+        run_sql(*floor_sql(terms))
+        timings[floor_key].append(time.perf_counter() - t)
+        if rum:
+            t = time.perf_counter()
+            run_sql(*rum_sql(terms))
+            timings["floor_rum"].append(time.perf_counter() - t)
+    out["match_share_min_max"] = (min(matches) / n, max(matches) / n)
+    out["timings_ms"] = {
+        k: {"p50": 1000 * _pct(v, 50), "p95": 1000 * _pct(v, 95)} for k, v in timings.items()
+    }
+    return out
+
+
+def _report(r: dict) -> None:
+    print(f"\n[{r['vendor']}] {r['items']:,} items (indexed {r['indexed']:,}; "
+          f"queries match {r['match_share_min_max'][0]:.1%}–{r['match_share_min_max'][1]:.1%})")
+    print(f"  indexing (analysis + rows):  {r['bulk_items_per_s']:,.0f} items/s "
+          f"(analysis alone {r['analysis_items_per_s']:,.0f} items/s)")
+    print(f"  end to end (release + index task, {END_TO_END_SAMPLE} items): "
+          f"{r['end_to_end_items_per_s']:,.1f} items/s")
+    t = r["timings_ms"]
+    ours = t["ours"]
+    print(f"  package search (count + facets + top 20 + pages): "
+          f"p50 {ours['p50']:.1f} ms, p95 {ours['p95']:.1f} ms")
+    for key, label in (("floor_bm25", "floor FTS5 bm25 top 20"),
+                       ("floor_gin", "floor tsvector+GIN ts_rank top 20"),
+                       ("floor_rum", "floor RUM <=> top 20")):
+        if key in t:
+            ratio = ours["p95"] / t[key]["p95"] if t[key]["p95"] else float("inf")
+            print(f"  {label}: p50 {t[key]['p50']:.1f} ms, p95 {t[key]['p95']:.1f} ms "
+                  f"(package p95 = {ratio:.1f}x)")
+    if r["vendor"] == "postgresql" and not r["rum"]:
+        print("  RUM: not installed (apt-get install postgresql-15-rum)")
+
+
+def _reset_pg(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def main() -> None:
+    n = int(os.environ.get("GOVINFO_BENCH_SEARCH_ITEMS", DEFAULT_ITEMS))
+    databases = os.environ.get("GOVINFO_BENCH_DATABASES", "sqlite,postgresql").split(",")
+    for vendor in databases:
+        if vendor == "sqlite":
+            tmp = tempfile.mkdtemp(prefix="govinfo-bench-")
+            url = f"sqlite:///{tmp}/bench.sqlite3"
+        else:
+            url = os.environ.get("GOVINFO_BENCH_PG_URL", PG_URL)
+            try:
+                _reset_pg(url)
+            except Exception as exc:
+                print(f"[postgresql] skipped: cannot reach {url}: {exc}")
+                continue
+        proc = subprocess.run(
+            [sys.executable, __file__, "--worker", vendor, url, str(n)],
+            capture_output=True, text=True, cwd=REPO,
+        )
+        if proc.returncode:
+            print(proc.stdout[-2000:], proc.stderr[-4000:])
+            raise RuntimeError(f"{vendor} benchmark failed")
+        _report(json.loads(proc.stdout.strip().splitlines()[-1]))
+    print(f"\n  {STOCK_FIGURES}")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--worker":
+        result = worker(sys.argv[2], sys.argv[3], int(sys.argv[4]))
+        print(json.dumps(result))
+    else:
+        main()

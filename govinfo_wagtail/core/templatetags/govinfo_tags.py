@@ -1,0 +1,88 @@
+"""Template tags of the public site: ``{% load govinfo_tags %}``.
+
+- ``{{ html|exit_links }}``: after ``|richtext``, sends external links outside the allow-list
+  through the exit prompt.
+- ``{{ url|exit_url }}``: the same for one href in a template.
+- ``{% govinfo_portal_name %}``, ``{% govinfo_large_text as large %}``,
+  ``{% govinfo_text_size_url "large" %}``, ``{% govinfo_leave_base %}`` and
+  ``{% govinfo_section_nav %}`` for base templates.
+"""
+
+from urllib.parse import urlencode
+
+from django import template
+from django.urls import NoReverseMatch, reverse
+from django.utils.safestring import SafeString
+
+from ...conf import govinfo_settings
+from .. import public
+
+register = template.Library()
+
+
+@register.filter
+def exit_links(html) -> SafeString:
+    return public.rewrite_exit_links(html or "")
+
+
+@register.filter
+def exit_url(url) -> str:
+    return public.exit_href(str(url or ""))
+
+
+@register.simple_tag(takes_context=True)
+def govinfo_portal_name(context) -> str:
+    return public.portal_name(context.get("request"))
+
+
+@register.simple_tag(takes_context=True)
+def govinfo_large_text(context) -> bool:
+    request = context.get("request")
+    if request is None:
+        return False
+    return request.COOKIES.get(govinfo_settings.LARGE_TEXT_COOKIE) == "large"
+
+
+@register.simple_tag(takes_context=True)
+def govinfo_text_size_url(context, size: str) -> str:
+    """The no-JavaScript switch: sets the cookie and returns to this page."""
+    request = context.get("request")
+    try:
+        base = reverse("govinfo:text_size")
+    except NoReverseMatch:
+        return ""
+    next_url = request.get_full_path() if request else "/"
+    return f"{base}?{urlencode({'size': size, 'next': next_url})}"
+
+
+@register.simple_tag
+def govinfo_leave_base() -> str:
+    """The leave page's path, for the dialog script to recognise exit links."""
+    try:
+        return reverse("govinfo:leave")
+    except NoReverseMatch:
+        return ""
+
+
+@register.inclusion_tag("govinfo_core/includes/section_nav.html", takes_context=True)
+def govinfo_section_nav(context) -> dict:
+    """指南, 制度, 目录, 年报 (and 依申请公开) as configured in the public site settings; the link
+    whose page is the current page or one of its ancestors is marked current."""
+    request = context.get("request")
+    config = public.site_settings(request)
+    links = config.navigation_links() if config else []
+    current = context.get("page")
+    items = []
+    for key, label, target in links:
+        is_current = bool(
+            current is not None and getattr(current, "path", None)
+            and current.path.startswith(target.path)
+        )
+        items.append({"key": key, "label": label, "url": target.get_url(request),
+                      "current": is_current, "depth": target.depth})
+    # Only the deepest matching link is current (目录 below 指南 would otherwise mark both).
+    marked = [i for i in items if i["current"]]
+    deepest = max(marked, key=lambda i: i["depth"]) if marked else None
+    for item in marked:
+        item["current"] = item is deepest
+    return {"links": items, "request": request}

@@ -1,0 +1,143 @@
+"""Server-rendered SVG charts of requests over the years (the same markup in HTML and PDF).
+
+The series come from the format descriptions: 一、本年新收 (总计) for requests received, and the
+direct items of 三、本年度办理结果 (（一）…（六）, each summed over its sub-rows) for outcomes,
+so reports in the 2019 and 2021 formats line up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
+
+from ..pdf.fonts import font_stack
+from .formats import CellRef
+from .formats.validation import raw_value, to_decimal
+
+APPLICATIONS = "applications"
+# Colour-blind-safe palette (Okabe–Ito), one per outcome.
+PALETTE = ("#0072B2", "#56B4E9", "#D55E00", "#E69F00", "#CC79A7", "#999999")
+
+
+@dataclass(frozen=True)
+class YearFigures:
+    year: int
+    received: int
+    outcomes: tuple[tuple[str, int], ...]  # (label, count) in the format's order
+
+
+def _value(data, cell: CellRef) -> int:
+    try:
+        value = to_decimal(raw_value(data, cell))
+    except (ValueError, ArithmeticError):
+        return 0
+    return int(value or Decimal(0))
+
+
+def year_figures(report) -> YearFigures:
+    fmt = report.report_format
+    table = fmt.table(APPLICATIONS)
+    block = table.blocks[0]
+    data = report.tables
+    outcomes = []
+    for row in block.rows:
+        if row.parent != "results" or row.key == "results_total":
+            continue
+        if row.group:
+            leaves = [r for r in block.data_rows if row in block.ancestors(r.key)]
+            count = sum(_value(data, CellRef(APPLICATIONS, r.key, "total")) for r in leaves)
+        else:
+            count = _value(data, CellRef(APPLICATIONS, row.key, "total"))
+        # Labels without the （一） ordinal, shared by both formats.
+        outcomes.append((row.label.split("）", 1)[-1].split("（", 1)[0], count))
+    received = _value(data, CellRef(APPLICATIONS, "new_requests", "total"))
+    return YearFigures(report.year, received, tuple(outcomes))
+
+
+def series(reports: Sequence) -> list[YearFigures]:
+    return [year_figures(r) for r in sorted(reports, key=lambda r: r.year)]
+
+
+def _scale_max(value: int) -> int:
+    for step in (5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000):
+        if value <= step * 5:
+            return step * 5 if value > 0 else 5
+    return value
+
+
+def received_chart(figures: Sequence[YearFigures], chart_id: str = "chart-received") -> SafeString:
+    """Bars of requests received per year."""
+    title = gettext("Requests received per year")
+    return _bar_chart(chart_id, title, [(str(f.year), [(title, f.received)]) for f in figures])
+
+
+def outcomes_chart(figures: Sequence[YearFigures], chart_id: str = "chart-outcomes") -> SafeString:
+    """Stacked bars of the outcomes of requests handled per year."""
+    title = gettext("Outcomes of requests handled per year")
+    return _bar_chart(chart_id, title, [(str(f.year), list(f.outcomes)) for f in figures])
+
+
+def _n(value: float) -> str:
+    return f"{value:.1f}"
+
+
+def _bar_chart(chart_id: str, title: str,
+               groups: list[tuple[str, list[tuple[str, int]]]]) -> SafeString:
+    width, height, left, bottom, top = 560, 260, 48, 32, 16
+    legend_labels = [label for label, _ in groups[0][1]] if groups else []
+    stacked = len(legend_labels) > 1
+    legend_height = 20 * ((len(legend_labels) + 2) // 3) if stacked else 0
+    plot_h = height - bottom - top
+    totals = [sum(v for _, v in parts) for _, parts in groups]
+    top_value = _scale_max(max(totals, default=0))
+    slot = (width - left - 8) / max(len(groups), 1)
+    bar_w = min(64.0, slot * 0.6)
+    items: list[str] = []
+    for tick in range(6):
+        value = top_value * tick // 5
+        y = top + plot_h - plot_h * tick / 5
+        items.append(format_html(
+            '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#ccc" stroke-width="0.5"/>'
+            '<text x="{}" y="{}" font-size="10" text-anchor="end" fill="#333">{}</text>',
+            left, width - 8, _n(y), _n(y), left - 4, _n(y + 3), value))
+    descriptions = []
+    for index, ((label, parts), total) in enumerate(zip(groups, totals, strict=True)):
+        x = left + slot * index + (slot - bar_w) / 2
+        y = top + plot_h
+        for colour, (part_label, value) in zip(PALETTE, parts, strict=False):
+            h = plot_h * value / top_value if top_value else 0
+            y -= h
+            items.append(format_html(
+                '<rect x="{}" y="{}" width="{}" height="{}" fill="{}">'
+                "<title>{} {}: {}</title></rect>",
+                _n(x), _n(y), _n(bar_w), _n(h), colour, label, part_label, value))
+        items.append(format_html(
+            '<text x="{}" y="{}" font-size="11" text-anchor="middle" fill="#111">{}</text>'
+            '<text x="{}" y="{}" font-size="11" text-anchor="middle" fill="#111">{}</text>',
+            _n(x + bar_w / 2), _n(y - 4), total, _n(x + bar_w / 2), height - bottom + 16, label))
+        descriptions.append(
+            f"{label}: " + ", ".join(f"{part_label} {value}" for part_label, value in parts))
+    if stacked:
+        for index, (colour, legend) in enumerate(zip(PALETTE, legend_labels, strict=False)):
+            lx = left + (index % 3) * 170
+            ly = height + 4 + 20 * (index // 3)
+            items.append(format_html(
+                '<rect x="{}" y="{}" width="12" height="12" fill="{}"/>'
+                '<text x="{}" y="{}" font-size="11" fill="#111">{}</text>',
+                lx, ly, colour, lx + 16, ly + 10, legend))
+    return format_html(
+        '<figure class="govinfo-chart"><svg xmlns="http://www.w3.org/2000/svg" role="img" '
+        'viewBox="0 0 {} {}" width="{}" height="{}" aria-labelledby="{}-title {}-desc" '
+        'id="{}" font-family="{}"><title id="{}-title">{}</title>'
+        '<desc id="{}-desc">{}</desc>{}</svg>'
+        "<figcaption>{}</figcaption></figure>",
+        width, height + legend_height + 8, width, height + legend_height + 8, chart_id,
+        chart_id, chart_id, font_stack(), chart_id, title, chart_id, "; ".join(descriptions),
+        mark_safe("".join(items)), title,
+    )
+

@@ -1,0 +1,98 @@
+"""Public views of an annual report: the page context, table downloads and the PDF."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import FileResponse, Http404, HttpResponse
+from django.utils.translation import gettext
+from wagtail.rich_text import expand_db_html
+
+from ..pdf.sanitise import sanitise_html
+from .charts import outcomes_chart, received_chart, series
+from .exports import as_csv, as_json, as_xlsx
+from .tables import render_display_table
+
+DOWNLOADS = {
+    "csv": ("text/csv; charset=utf-8", as_csv),
+    "json": ("application/json; charset=utf-8", as_json),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", as_xlsx),
+}
+
+
+def agency_reports(page):
+    from .models import AnnualReportPage
+
+    if not page.agency_id:
+        return AnnualReportPage.objects.none()
+    return (AnnualReportPage.objects.live().public().filter(agency_id=page.agency_id)
+            .order_by("-year"))
+
+
+def report_context(page, request, *, for_pdf: bool = False) -> dict[str, Any]:
+    fmt = page.report_format
+    sections = []
+    for section in page.sections():
+        table = section["table"]
+        sections.append({
+            **section,
+            "html": sanitise_html(expand_db_html(section["text"] or "")),
+            "table_html": render_display_table(fmt, table, page.tables) if table else "",
+        })
+    reports = [r for r in agency_reports(page) if r.year <= page.year]
+    if page.pk and page.live and page not in reports:
+        reports.append(page)
+    # The page itself with its current values (a preview or a newer revision).
+    reports = [page if r.pk == page.pk else r for r in reports]
+    figures = series(reports)
+    charts = []
+    if len(figures) >= 2:
+        charts = [received_chart(figures), outcomes_chart(figures)]
+    pdf = _pdf_of(page)
+    return {
+        "page": page,
+        "report_format": fmt,
+        "sections": sections,
+        "charts": charts,
+        "other_reports": agency_reports(page) if not for_pdf else [],
+        "pdf": pdf if pdf is not None and pdf.file else None,
+        "pdf_url": _subpage_url(page, request, "pdf") if pdf is not None and pdf.file else "",
+        "downloads": [(ext.upper() if ext != "xlsx" else "Excel (.xlsx)", ext,
+                       _subpage_url(page, request, "tables", ext)) for ext in DOWNLOADS]
+        if page.pk and not for_pdf else [],
+        "deadline": page.deadline,
+        "deadline_missed": page.deadline_missed(),
+        "example_label": gettext("Illustrative figures (示例数据)"),
+        "for_pdf": for_pdf,
+    }
+
+
+def _subpage_url(page, request, name: str, *args) -> str:
+    base = page.get_url(request) or ""
+    return base + page.reverse_subpage(name, args=args)
+
+
+def _pdf_of(page):
+    from .models import AnnualReportPDF
+
+    if not page.pk:
+        return None
+    return AnnualReportPDF.objects.filter(page_id=page.pk).first()
+
+
+def table_download(page, request, extension: str) -> HttpResponse:
+    if extension not in DOWNLOADS:
+        raise Http404
+    content_type, build = DOWNLOADS[extension]
+    response = HttpResponse(build(page), content_type=content_type)
+    filename = f"annual-report-{page.year}-{page.pk}.{extension}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def pdf_download(page, request) -> FileResponse:
+    pdf = _pdf_of(page)
+    if pdf is None or not pdf.file or not pdf.file.storage.exists(pdf.file.name):
+        raise Http404
+    return FileResponse(pdf.file.open("rb"), content_type="application/pdf",
+                        filename=f"annual-report-{page.year}-{page.pk}.pdf")

@@ -1,0 +1,178 @@
+from django.urls import include, path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
+from wagtail.admin.ui.menus.pages import PageMenuItem
+from wagtail.log_actions import LogFormatter
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from . import views
+from .gates import GATE_DECISION_LOG_ACTION, OVERRIDE_LOG_ACTION, RESTART_LOG_ACTION
+from .models import LexiconWord
+from .services import (
+    EMERGENCY_LOG_ACTION,
+    RETROSPECTIVE_LOG_ACTION,
+    may_release_in_emergency,
+)
+
+
+class LexiconViewSet(SnippetViewSet):
+    """错敏词: site administrators edit it (the usual snippet permissions decide who)."""
+
+    model = LexiconWord
+    icon = "warning"
+    menu_label = _("Lexicon (错敏词)")
+    menu_name = "govinfo_lexicon"
+    add_to_admin_menu = False
+    list_display = ["word", "correction", "severity", "note"]
+    list_filter = ["severity"]
+    search_fields = ["word", "correction"]
+    ordering = ["word"]
+
+
+register_snippet(LexiconViewSet)
+
+
+@hooks.register("register_admin_urls")
+def register_review_urls():
+    urls = [
+        path("check/<int:page_id>/", views.check_page, name="check"),
+        path("emergency/<int:page_id>/", views.emergency_release_view, name="emergency"),
+        path("retrospective/<int:pk>/", views.retrospective_review_view, name="retrospective"),
+        path("audit/", views.ReviewAuditView.as_view(), name="audit"),
+        path("audit/results/", views.ReviewAuditView.as_view(results_only=True),
+             name="audit_results"),
+    ]
+    return [path("govinfo/review/", include((urls, "govinfo_review"), namespace="govinfo_review"))]
+
+
+class AuditMenuItem(MenuItem):
+    def is_shown(self, request):
+        return views.ReviewAuditView().permission_policy.user_has_any_permission(
+            request.user, ["change"]
+        )
+
+
+@hooks.register("register_reports_menu_item")
+def register_audit_report():
+    return AuditMenuItem(_("Review audit trail"), reverse("govinfo_review:audit"),
+                         name="govinfo-review-audit", icon_name="clipboard-list", order=950)
+
+
+class CheckButton(PageMenuItem):
+    label = _("Automated checks")
+    icon_name = "search"
+    url_name = "govinfo_review:check"
+
+    def is_shown(self, user):
+        return self.page.specific_class is not None and hasattr(
+            self.page.specific_class, "attachments"
+        ) and self.page.permissions_for_user(user).can_edit()
+
+
+class EmergencyButton(PageMenuItem):
+    label = _("Emergency release")
+    icon_name = "warning"
+    url_name = "govinfo_review:emergency"
+
+    def is_shown(self, user):
+        return (not self.page.live or self.page.has_unpublished_changes) and (
+            may_release_in_emergency(user)
+        ) and self.page.permissions_for_user(user).can_edit()
+
+
+@hooks.register("register_page_header_buttons")
+def review_header_buttons(page, user, view_name, next_url=None):
+    yield CheckButton(page=page, priority=40)
+    yield EmergencyButton(page=page, priority=45)
+
+
+class AwaitingReviewPanel(Component):
+    """待我审核: pages at a gate this user may decide, with the gate and the time waited."""
+
+    name = "govinfo_awaiting_review"
+    order = 90
+    template_name = "govinfo_review/awaiting_review_panel.html"
+
+    def __init__(self, request):
+        self.request = request
+
+    def get_context_data(self, parent_context=None):
+        from django.contrib.auth.models import Group
+        from wagtail.models import TaskState
+
+        from ..conf import govinfo_settings
+        from .models import EmergencyRelease, ReviewGateTask
+
+        user = self.request.user
+        rows = []
+        for task in ReviewGateTask.objects.filter(active=True, groups__user=user).distinct():
+            for state in (
+                task.task_states.filter(status=TaskState.STATUS_IN_PROGRESS)
+                .select_related("revision").order_by("started_at")
+            ):
+                page = state.revision.content_object
+                rows.append({"page": page, "gate": task.name, "since": state.started_at,
+                             "waited": timezone.now() - state.started_at})
+        rows.sort(key=lambda r: r["since"])
+        emergencies = []
+        admin_group = govinfo_settings.ADMIN_GROUP
+        if user.is_superuser or Group.objects.filter(name=admin_group, user=user).exists():
+            emergencies = list(EmergencyRelease.objects.filter(reviewed_at__isnull=True)
+                               .select_related("page", "released_by"))
+        return {"rows": rows, "emergencies": emergencies,
+                "request": self.request}
+
+    def render_html(self, parent_context=None):
+        from django.template.loader import render_to_string
+
+        return render_to_string(self.template_name, self.get_context_data(), self.request)
+
+
+@hooks.register("construct_homepage_panels")
+def add_awaiting_review_panel(request, panels):
+    panels.insert(0, AwaitingReviewPanel(request))
+
+
+@hooks.register("register_log_actions")
+def register_review_log_actions(actions):
+    @actions.register_action(GATE_DECISION_LOG_ACTION)
+    class GateDecision(LogFormatter):
+        label = _("Review gate decision")
+
+        def format_message(self, log_entry):
+            data = log_entry.data
+            params = {"gate": data.get("gate", ""), "opinion": data.get("opinion", ""),
+                      "checklist": "、".join(data.get("checklist", []))}
+            if data.get("decision") == "returned":
+                return _("Returned at %(gate)s: %(opinion)s") % params
+            return _("Passed %(gate)s (checked: %(checklist)s) %(opinion)s") % params
+
+    @actions.register_action(OVERRIDE_LOG_ACTION)
+    class Override(LogFormatter):
+        label = _("Automated finding overridden")
+
+        def format_message(self, log_entry):
+            data = log_entry.data
+            return _("Overrode %(code)s at %(location)s: %(reason)s") % {
+                "code": data.get("code", ""), "location": data.get("location", ""),
+                "reason": data.get("reason", "")}
+
+    @actions.register_action(RESTART_LOG_ACTION)
+    class BackToFirstGate(LogFormatter):
+        label = _("Content changed: review back to the first gate")
+
+    @actions.register_action(EMERGENCY_LOG_ACTION)
+    class Emergency(LogFormatter):
+        label = _("Emergency release")
+
+        def format_message(self, log_entry):
+            return _("Emergency release: %(reason)s") % {
+                "reason": log_entry.data.get("reason", "")}
+
+    @actions.register_action(RETROSPECTIVE_LOG_ACTION)
+    class Retrospective(LogFormatter):
+        label = _("Retrospective review of an emergency release")

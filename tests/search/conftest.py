@@ -1,0 +1,70 @@
+"""Search tests that query the index commit their data (transactional tests): InnoDB FULLTEXT
+indexes rows only at commit, and disclosure pages are indexed from an on_commit hook, as in
+production.
+
+A transactional test ends with a flush, which drops what the migrations created (default
+site, root page, locale, collections). Like ``serialized_rollback`` this puts it back, from a
+snapshot that skips tables other apps may not have migrated yet.
+"""
+
+from pathlib import Path
+
+import pytest
+
+SEARCH_DIR = Path(__file__).resolve().parent
+NEEDS_COMMIT = {"test_search_public.py", "test_relevance.py", "test_index_failures.py",
+                "test_es_backends.py", "test_admin_search.py", "test_api.py"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        path = Path(str(item.path)).resolve()
+        if SEARCH_DIR in path.parents and path.name in NEEDS_COMMIT:
+            item.add_marker(pytest.mark.django_db(transaction=True))
+            item.fixturenames.insert(0, "_migration_data")
+
+
+def _snapshot() -> str:
+    from django.apps import apps
+    from django.core import serializers
+    from django.db import connection
+
+    tables = set(connection.introspection.table_names())
+    app_list = [(c, None) for c in apps.get_app_configs() if c.models_module is not None]
+    objects = []
+    for model in serializers.sort_dependencies(app_list):
+        meta = model._meta
+        if not meta.managed or meta.proxy or meta.db_table not in tables:
+            continue
+        objects.extend(model._base_manager.order_by(meta.pk.name))
+    return serializers.serialize("json", objects)
+
+
+def _restore(snapshot: str) -> None:
+    from django.db import connection
+    from wagtail.models import Site
+
+    if not Site.objects.exists():
+        from django.contrib.auth.models import Permission
+        from django.contrib.contenttypes.models import ContentType
+
+        # post_migrate re-created these after the flush, with other ids than the snapshot's
+        Permission.objects.all().delete()
+        ContentType.objects.all().delete()
+        ContentType.objects.clear_cache()
+        connection.creation.deserialize_db_from_string(snapshot)
+
+
+@pytest.fixture(scope="package")
+def _search_snapshot(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        snapshot = _snapshot()
+    yield snapshot
+    with django_db_blocker.unblock():
+        _restore(snapshot)  # for transactional tests that run after these
+
+
+@pytest.fixture
+def _migration_data(_search_snapshot, django_db_blocker):
+    with django_db_blocker.unblock():
+        _restore(_search_snapshot)

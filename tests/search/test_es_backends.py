@@ -1,0 +1,59 @@
+"""Elasticsearch/OpenSearch with the package analysis, checked without a server: the mapping
+and documents modelsearch's real classes build, and the query bodies the backend would send.
+(tests/search/test_es_integration.py runs the same against a real server when one is set.)"""
+
+from datetime import date
+
+import pytest
+
+from govinfo_wagtail.catalogue.models import CatalogueItemPage
+from govinfo_wagtail.search import analysis
+from govinfo_wagtail.search.backends import analysed_query
+from tests.search.factories import item
+
+pytest.importorskip("elasticsearch", reason="elasticsearch>=8,<9 client not installed")
+
+
+@pytest.fixture
+def backend():
+    from modelsearch.backends import get_search_backend
+
+    # Constructing the client opens no connection; nothing here talks to a server.
+    return get_search_backend("govinfo_wagtail.search.backends.elasticsearch8",
+                              URLS=["http://127.0.0.1:9"], INDEX_PREFIX="govinfo_test_")
+
+
+def test_mapping_keeps_analysed_tokens(backend):
+    mapping = backend.mapping_class(CatalogueItemPage).get_mapping()
+    fields = mapping["properties"]
+    field = next(v for k, v in fields.items() if k.endswith("search_text"))
+    assert field["type"] == "text"
+    assert field["analyzer"] == field["search_analyzer"] == "whitespace"
+
+
+def test_document_carries_the_analysed_text(backend, catalogue, agency):
+    page = item(catalogue, "海丰县交通运输局2019年政府信息公开工作年度报告", agency=agency,
+                document_number="海交〔2020〕3号", published=date(2020, 1, 21))
+    document = backend.mapping_class(CatalogueItemPage).get_document(page)
+    text = next(v for k, v in document.items() if k.endswith("search_text"))
+    # On MariaDB/MySQL the field holds InnoDB-encoded tokens (q_交通), the query alike.
+    tokens = {analysis.decode_token(t) for t in text.split()}
+    assert {"交通", "运输", "年度", "报告", "海丰县"} <= tokens
+    assert analysis.document_number_token("海交（2020）3号") in tokens
+    assert analysis.index_number_token(page.index_number) in tokens
+
+
+def test_query_body_is_analysed_and_requires_every_term(backend):
+    results = backend.search("交通運輸局 年度報告", CatalogueItemPage.objects.live())
+    query = results.query_compiler.get_query()
+    flat = str(query)
+    assert "search_text" in flat
+    assert "'operator': 'and'" in flat
+    expected = analysed_query("交通運輸局 年度報告")
+    assert expected in flat and "运输" in expected and "报告" in expected
+    assert "運" not in flat  # traditional characters were normalised before the server
+
+
+def test_english_queries_go_through_unchanged(backend):
+    results = backend.search("annual report", CatalogueItemPage)
+    assert "annual report" in str(results.query_compiler.get_query())
