@@ -10,11 +10,11 @@ class ReportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from wagtail.signals import page_published
+        from wagtail.signals import page_published, page_unpublished
 
         from ..catalogue.models import CatalogueIndexPage
         from .models import AnnualReportPage
-        from .signals import report_published
+        from .signals import report_published, report_unpublished
 
         # CatalogueIndexPage names its subpage types explicitly; a child's parent_page_types
         # alone cannot widen that list, so the report type adds itself when installed.
@@ -24,3 +24,5 @@ class ReportsConfig(AppConfig):
             CatalogueIndexPage._clean_subpage_models = None  # Wagtail's cache of that list
         page_published.connect(report_published, sender=AnnualReportPage,
                                dispatch_uid="govinfo_reports_pdf")
+        page_unpublished.connect(report_unpublished, sender=AnnualReportPage,
+                                 dispatch_uid="govinfo_reports_pdf_down")

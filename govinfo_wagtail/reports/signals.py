@@ -10,3 +10,13 @@ def report_published(sender, instance, revision=None, **kwargs) -> None:
     from .services import schedule_pdf
 
     schedule_pdf(instance.pk, revision.pk if revision is not None else None)
+
+
+def report_unpublished(sender, instance, **kwargs) -> None:
+    """A report taken down takes its PDF down too: the file sits in public media storage."""
+    from .models import AnnualReportPDF
+
+    for record in AnnualReportPDF.objects.filter(page_id=instance.pk):
+        if record.file:
+            record.file.delete(save=False)
+        record.delete()

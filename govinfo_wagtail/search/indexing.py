@@ -31,10 +31,34 @@ def _model_label(instance) -> str:
     return f"{instance._meta.app_label}.{instance._meta.model_name}"
 
 
+class _PendingUpdates:
+    """The pages saved in the current transaction, each indexed once after it commits
+    (Wagtail saves a new page several times; an import saves thousands)."""
+
+    def __init__(self):
+        self.page_ids: dict[int, None] = {}
+
+    def flush(self) -> None:
+        page_ids, self.page_ids = self.page_ids, {}
+        for page_id in page_ids:
+            enqueue_page_update(page_id)
+
+
 def _enqueue_update(instance, **kwargs):
     if kwargs.get("raw"):
         return
-    transaction.on_commit(partial(enqueue_page_update, instance.pk))
+    connection = transaction.get_connection()
+    pending = getattr(connection, "_govinfo_pending_index", None)
+    # A new batch when none is waiting for this transaction's commit (the last one ran, or
+    # was discarded with a rolled-back savepoint).
+    if pending is None or not any(
+        callback[1] == pending.flush for callback in connection.run_on_commit
+    ):
+        pending = connection._govinfo_pending_index = _PendingUpdates()
+        pending.page_ids[instance.pk] = None
+        transaction.on_commit(pending.flush)
+    else:
+        pending.page_ids[instance.pk] = None
 
 
 def enqueue_page_update(page_id: int) -> None:

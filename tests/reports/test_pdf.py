@@ -103,6 +103,12 @@ def test_pdf_is_generated_on_release_and_regenerated_on_re_release(
     text = "".join(PdfReader(io.BytesIO(record.file.read())).pages[0].extract_text().split())
     assert "（修订）" in text
 
+    # Taken down: the PDF leaves public media storage with it.
+    storage, name = record.file.storage, record.file.name
+    AnnualReportPage.objects.get(pk=report.pk).unpublish(user=admin_user)
+    assert not storage.exists(name)
+    assert not AnnualReportPDF.objects.filter(page=report).exists()
+
 
 class _Recorder(http.server.BaseHTTPRequestHandler):
     hits: list[str] = []

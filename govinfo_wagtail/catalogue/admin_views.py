@@ -1,0 +1,113 @@
+"""The catalogue import and export in the Wagtail admin: the same functions and the same
+report as ``govinfo_import``, for administrators."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ..core.models import DisclosurePage
+from . import importing
+from .exporting import export_catalogue
+from .models import CatalogueIndexPage
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+def _require_admin(user) -> None:
+    if not importing.can_import_published(user):
+        raise PermissionDenied
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("File (.xlsx or .csv)"))
+    catalogue = forms.ModelChoiceField(
+        CatalogueIndexPage.objects.all(), label=gettext_lazy("Catalogue"),
+    )
+    dry_run = forms.BooleanField(
+        label=gettext_lazy("Check only (dry run): report every bad row, write nothing"),
+        required=False, initial=True,
+    )
+    publish = forms.BooleanField(
+        label=gettext_lazy("Release at once (items already published by a legacy system)"),
+        required=False,
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Reason for releasing without review"), required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise ValidationError(_("The file is larger than %(mb)d MB.")
+                                  % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)})
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("publish") and not (cleaned.get("reason") or "").strip():
+            self.add_error("reason", _("Give the reason for releasing without review."))
+        return cleaned
+
+
+def import_view(request):
+    _require_admin(request.user)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report, summary = [], ""
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        upload = data["file"]
+        try:
+            table = importing.read_table(upload.read(), upload.name)
+            validation = importing.validate(table, parent=data["catalogue"],
+                                            publish=data["publish"])
+        except importing.ImportFileError as exc:
+            report = importing.format_report(exc.problems)
+            summary = _("The file cannot be imported. Nothing was written.")
+        else:
+            if not validation.ok:
+                report = importing.format_report(validation.problems)
+                summary = _("%(bad)d of %(total)d rows have errors. Nothing was written.") % {
+                    "bad": len(validation.bad_rows), "total": validation.total}
+            elif not validation.rows:
+                summary = _("The file has no data rows. Nothing was written.")
+            elif data["dry_run"]:
+                summary = _("Dry run: all %(total)d rows are valid and would be imported into "
+                            "“%(parent)s”. Nothing was written.") % {
+                    "total": validation.total, "parent": data["catalogue"].title}
+            else:
+                try:
+                    pages = importing.import_rows(
+                        validation.rows, parent=data["catalogue"], user=request.user,
+                        publish=data["publish"], reason=data["reason"],
+                        context=validation.context,
+                    )
+                except (importing.RowImportFailed, ValidationError, PermissionDenied) as exc:
+                    summary = _("The import failed and nothing was written: %(error)s") % {
+                        "error": getattr(exc, "message", None) or exc}
+                else:
+                    messages.success(request, _("Imported %(count)d items into “%(parent)s”.")
+                                     % {"count": len(pages), "parent": data["catalogue"].title})
+                    form = ImportForm()
+    return TemplateResponse(request, "govinfo_catalogue/admin/import.html", {
+        "form": form, "report": report, "summary": summary,
+        "catalogues": CatalogueIndexPage.objects.all(),
+    })
+
+
+def export_view(request, catalogue_id: int, format: str):
+    _require_admin(request.user)
+    catalogue = get_object_or_404(CatalogueIndexPage, pk=catalogue_id)
+    pages = DisclosurePage.objects.descendant_of(catalogue).order_by("path")
+    content_type = {
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "csv": "text/csv; charset=utf-8",
+    }[format]
+    response = HttpResponse(export_catalogue(pages, format), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="catalogue-{catalogue.pk}.{format}"'
+    return response
