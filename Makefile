@@ -40,7 +40,10 @@ lint: $(VENV)/.test
 	$(VENV)/bin/ruff check govinfo_wagtail tests example_site benchmarks
 	DJANGO_SETTINGS_MODULE=tests.settings PYTHONPATH=. $(VENV)/bin/django-admin makemigrations --check --dry-run
 	cd govinfo_wagtail/core && DJANGO_SETTINGS_MODULE=tests.settings PYTHONPATH=../.. ../../$(VENV)/bin/django-admin compilemessages -l zh_Hans
-	msgattrib --untranslated govinfo_wagtail/core/locale/zh_Hans/LC_MESSAGES/django.po | grep -q msgid && { echo "untranslated zh_Hans strings: run make messages and translate them" >&2; exit 1; } || true
+	@po=govinfo_wagtail/core/locale/zh_Hans/LC_MESSAGES/django.po; \
+	if [ -n "$$(msgattrib --untranslated $$po; msgattrib --only-fuzzy $$po)" ]; then \
+	  echo "untranslated or fuzzy zh_Hans strings in $$po: run make messages, translate them" >&2; \
+	  exit 1; fi
 
 bench: system-deps $(VENV)/.test
 	$(PY) benchmarks/run.py

@@ -1,8 +1,12 @@
+import pytest
 from django.db import connection, transaction
 
 from govinfo_wagtail.catalogue.models import CatalogueItemPage
 from govinfo_wagtail.search.indexing import _PendingUpdates
 from tests.conftest import add_draft
+
+# Runs among transactional search tests that flush the database; put the site back first.
+pytestmark = pytest.mark.usefixtures("_migration_data")
 
 
 def _pending_batches():
