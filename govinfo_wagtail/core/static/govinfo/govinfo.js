@@ -113,6 +113,9 @@
       }
     });
     dialog.addEventListener("close", function () {
+      // The close event is queued: it may arrive after the dialog was opened again for
+      // another link, and must not forget that link's target then.
+      if (dialog.open) return;
       pending = null;
       if (opener) { opener.focus(); opener = null; }
     });
