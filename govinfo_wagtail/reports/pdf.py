@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.translation import override
 
 from ..pdf.fetcher import SiteOnlyURLFetcher
@@ -67,4 +68,7 @@ def build_report_pdf(page, fetcher: SiteOnlyURLFetcher | None = None) -> bytes:
 
 
 def generated_name(page) -> str:
-    return f"{page.slug or page.pk}-{page.year}-{timezone.now():%Y%m%d%H%M%S}.pdf"
+    # Unguessable: the file sits in MEDIA_ROOT, and the public gets the PDF through the
+    # page's pdf/ route, which Wagtail's view restrictions guard; the media URL must not
+    # be a way around them.
+    return f"{page.year}-{secrets.token_urlsafe(16)}.pdf"
