@@ -1,8 +1,11 @@
 import pytest
+from django.contrib.auth.models import Group
 from wagtail.models import Page, Site
 
+from govinfo_wagtail.conf import govinfo_settings
 from govinfo_wagtail.core.models import Agency, Topic
 from govinfo_wagtail.core.release import ReleaseReason, release
+from govinfo_wagtail.core.setup import run_setup
 
 
 @pytest.fixture
@@ -46,3 +49,32 @@ def add_live(parent: Page, page: Page) -> Page:
     """Create a page and release it through the release service, as the demo loader does."""
     add_draft(parent, page)
     return release(page.get_latest_revision(), reason=ReleaseReason.TEST)[0]
+
+
+@pytest.fixture
+def setup_done(catalogue):
+    """The package's groups and the 三审 workflow on the catalogue (govinfo_setup)."""
+    run_setup(log=lambda *_: None)
+
+
+@pytest.fixture
+def users(django_user_model, setup_done):
+    """One user per role of the review, shared by the review and policies tests."""
+    def make(name, *groups, superuser=False):
+        user = django_user_model.objects.create_user(name, f"{name}@example.org", "pw",
+                                                     is_superuser=superuser, is_staff=superuser)
+        for group in groups:
+            user.groups.add(Group.objects.get(name=group))
+        return user
+
+    political, policy, wording = govinfo_settings.REVIEWER_GROUPS
+    return {
+        "editor": make("editor", govinfo_settings.EDITOR_GROUP),
+        "political": make("political", political),
+        "policy": make("policy", policy),
+        "wording": make("wording", wording),
+        "siteadmin": make("siteadmin", govinfo_settings.ADMIN_GROUP),
+        "superuser": make("superuser", superuser=True),
+        # In every reviewer group: separation of duties is what stops them.
+        "allrounder": make("allrounder", political, policy, wording),
+    }

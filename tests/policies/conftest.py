@@ -1,37 +1,11 @@
-import pytest
-from django.contrib.auth.models import Group
 from wagtail.models import Page, Workflow
 
-from govinfo_wagtail.conf import govinfo_settings
-from govinfo_wagtail.core.setup import run_setup
 from govinfo_wagtail.policies.models import (
     InterpretationPage,
     InterpretedPolicy,
     PolicyDocumentPage,
 )
 from tests.conftest import add_draft
-
-
-@pytest.fixture
-def users(django_user_model, catalogue):
-    run_setup(log=lambda *_: None)
-
-    def make(name, group=None, superuser=False):
-        user = django_user_model.objects.create_user(name, f"{name}@example.org", "pw",
-                                                     is_superuser=superuser, is_staff=superuser)
-        if group:
-            user.groups.add(Group.objects.get(name=group))
-        return user
-
-    political, policy, wording = govinfo_settings.REVIEWER_GROUPS
-    return {
-        "editor": make("editor", govinfo_settings.EDITOR_GROUP),
-        "political": make("political", political),
-        "policy": make("policy", policy),
-        "wording": make("wording", wording),
-        "siteadmin": make("siteadmin", govinfo_settings.ADMIN_GROUP),
-        "superuser": make("superuser", superuser=True),
-    }
 
 
 def new_policy(catalogue, agency, title="关于加强农村公路养护管理的通知", **kwargs):

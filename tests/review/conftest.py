@@ -1,40 +1,10 @@
 """Review fixtures: the package's groups and workflow (govinfo_setup), one user per role."""
 
 import pytest
-from django.contrib.auth.models import Group
 from wagtail.models import Page, Workflow
 
 from govinfo_wagtail.catalogue.models import CatalogueItemPage
-from govinfo_wagtail.conf import govinfo_settings
-from govinfo_wagtail.core.setup import run_setup
 from tests.conftest import add_draft
-
-
-@pytest.fixture
-def setup_done(catalogue):
-    run_setup(log=lambda *_: None)
-
-
-@pytest.fixture
-def users(django_user_model, setup_done):
-    def make(name, *groups, superuser=False):
-        user = django_user_model.objects.create_user(name, f"{name}@example.org", "pw",
-                                                     is_superuser=superuser, is_staff=superuser)
-        for group in groups:
-            user.groups.add(Group.objects.get(name=group))
-        return user
-
-    political, policy, wording = govinfo_settings.REVIEWER_GROUPS
-    return {
-        "editor": make("editor", govinfo_settings.EDITOR_GROUP),
-        "political": make("political", political),
-        "policy": make("policy", policy),
-        "wording": make("wording", wording),
-        "siteadmin": make("siteadmin", govinfo_settings.ADMIN_GROUP),
-        "superuser": make("superuser", superuser=True),
-        # In every reviewer group: separation of duties is what stops them.
-        "allrounder": make("allrounder", political, policy, wording),
-    }
 
 
 @pytest.fixture
