@@ -7,7 +7,6 @@ Run: .venv/bin/python benchmarks/bench_import.py [--rows N] [--publish]
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import sys
 import tempfile
@@ -16,6 +15,9 @@ from datetime import date, timedelta
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _django import setup_django  # noqa: E402
+
 SEED = 20240501
 AGENCIES = [("海丰县人民政府", "县政府", "007040013"),
             ("海丰县交通运输局", "县交通运输局", "00704046X"),
@@ -62,18 +64,6 @@ def make_xlsx(path: Path, rows: int, *, legacy_numbers: bool = False) -> None:
     book.save(path)
 
 
-def setup_django(db_path: Path) -> None:
-    sys.path.insert(0, str(REPO))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"
-    os.environ["DATABASE_URL"] = f"sqlite:///{db_path}"
-    os.environ.pop("GOVINFO_TEST_DATABASE_NAME", None)
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
-
-
 def make_fixtures():
     from django.contrib.auth import get_user_model
     from wagtail.models import Site
@@ -118,7 +108,7 @@ def main(argv: list[str] | None = None) -> None:
         make_xlsx(xlsx, args.rows)
         say(f"import: generated {args.rows:,}-row .xlsx ({xlsx.stat().st_size / 1e6:.1f} MB) "
               f"in {time.perf_counter() - started:.1f} s")
-        setup_django(tmp / "bench.sqlite3")
+        setup_django(f"sqlite:///{tmp / 'bench.sqlite3'}")
         from django.db import connection, transaction
 
         from govinfo_wagtail.catalogue.importing import import_rows, read_table, validate

@@ -7,7 +7,6 @@ Run: .venv/bin/python benchmarks/bench_pdf.py [runs]
 
 from __future__ import annotations
 
-import os
 import statistics
 import sys
 import tempfile
@@ -15,19 +14,10 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _django import setup_django  # noqa: E402
+
 RUNS = 7
-
-
-def setup_django(db_path: Path) -> None:
-    sys.path.insert(0, str(REPO))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"
-    os.environ["DATABASE_URL"] = f"sqlite:///{db_path}"
-    os.environ.pop("GOVINFO_TEST_DATABASE_NAME", None)
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
 
 
 def load_reports():
@@ -61,7 +51,7 @@ def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     runs = int(argv[0]) if argv else RUNS
     with tempfile.TemporaryDirectory() as tmp:
-        setup_django(Path(tmp) / "bench.sqlite3")
+        setup_django(f"sqlite:///{Path(tmp) / 'bench.sqlite3'}")
         from govinfo_wagtail.reports.pdf import build_report_pdf
 
         report = load_reports()

@@ -16,6 +16,16 @@ DEFAULTS = {
     "CATALOGUE_PAGE_SIZE": 20,
     # Results per page of the public search (the API's page_size is capped at 50).
     "SEARCH_PAGE_SIZE": 10,
+    # Public search on an Elasticsearch/OpenSearch cluster instead of the database: None, or
+    # {"CLIENT": "elasticsearch" | "opensearch", "URLS": [...], "INDEX": "govinfo_public",
+    #  "OPTIONS": {...passed to the client...}} (docs/search.md).
+    "SEARCH_CLUSTER": None,
+    # Public search on the database: a query with more matches than this shows estimated
+    # ("about") counts and facet counts from a fixed sample instead of counting every match.
+    "SEARCH_EXACT_COUNT_LIMIT": 10_000,
+    # Relevance order ranks the newest N matches of a query (all of them when fewer); "date"
+    # order reaches every match.
+    "SEARCH_RANK_WINDOW": 1_000,
     # Items in the RSS/Atom feeds of a catalogue.
     "FEED_ITEMS": 50,
     # Name of the Django group whose members may import with --publish in the admin.

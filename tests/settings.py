@@ -28,6 +28,8 @@ INSTALLED_APPS = [
     "wagtail.documents",
     "wagtail.images",
     "wagtail.search",
+    # Wagtail's API v3 (django-ninja): mounted in tests.urls for the publish-path tests.
+    "wagtail.api.v3",
     "wagtail.admin",
     "wagtail",
     "modelcluster",

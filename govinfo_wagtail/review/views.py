@@ -6,10 +6,12 @@ import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.views.defaults import permission_denied
 from wagtail.admin import messages
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn
@@ -28,6 +30,7 @@ from .services import (
     may_release_in_emergency,
     record_retrospective_review,
 )
+from .signoff import build_signoff_pdf, build_signoff_sheet, may_view_signoff, release_entries
 
 AUDIT_ACTIONS = [
     "wagtail.workflow.start",
@@ -91,6 +94,27 @@ def retrospective_review_view(request, pk: int):
     return redirect("wagtailadmin_home")
 
 
+def signoff_sheet_view(request, release_id: int):
+    """The 审签单 of one release, as a PDF, for those who may see the page's audit history."""
+    entry = get_object_or_404(release_entries(), pk=release_id)
+    page = Page.objects.filter(pk=entry.page_id).first()
+    if page is None:
+        raise Http404  # the page was deleted; its history stays in the audit report
+    if not may_view_signoff(request.user, page):
+        # A plain 403, not Wagtail's redirect to the dashboard: the link opens a PDF tab.
+        return permission_denied(request, PermissionDenied())
+    pdf = build_signoff_pdf(build_signoff_sheet(entry))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="signoff-{entry.pk}.pdf"'
+    # Names and opinions of reviewers: not for shared caches.
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def signoff_url(entry) -> str:
+    return reverse("govinfo_review:signoff", args=[entry.pk])
+
+
 def _action_choices():
     return [(a, log_registry.get_action_label(a)) for a in AUDIT_ACTIONS]
 
@@ -107,10 +131,12 @@ class ReviewAuditFilterSet(WagtailFilterSet):
         label=_("Date"), widget=DateRangePickerWidget
     )
     label = django_filters.CharFilter(label=_("Title"), lookup_expr="icontains")
+    # One page's audit trail: /admin/govinfo/review/audit/?page=<id>
+    page = django_filters.NumberFilter(label=_("Page ID"), field_name="page_id")
 
     class Meta:
         model = PageLogEntry
-        fields = ["action", "user", "timestamp", "label"]
+        fields = ["action", "user", "timestamp", "label", "page"]
 
 
 def _gate(entry) -> str:
@@ -134,6 +160,15 @@ def _decision(entry) -> str:
     return str(data.get("decision") or data.get("workflow", {}).get("status", ""))
 
 
+class SignoffColumn(Column):
+    """A link to the 审签单 on each release row."""
+
+    cell_template_name = "govinfo_review/signoff_cell.html"
+
+    def get_value(self, instance):
+        return signoff_url(instance) if instance.action == RELEASE_LOG_ACTION else None
+
+
 class ReviewAuditView(ReportView):
     """Every submission, gate decision, override and release across pages."""
 
@@ -155,6 +190,7 @@ class ReviewAuditView(ReportView):
         Column("user", label=_("User"), accessor=lambda e: e.user_display_name),
         Column("revision", label=_("Version"), accessor="revision_id"),
         Column("detail", label=_("Checklist / opinion / reason"), accessor=_detail),
+        SignoffColumn("signoff", label=_("Sign-off sheet")),
     ]
     list_export = ["timestamp", "page_id", "label", "action", "gate", "decision", "user",
                    "revision_id", "detail"]

@@ -1,5 +1,6 @@
 from django.urls import include, path, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -42,6 +43,7 @@ def register_review_urls():
         path("check/<int:page_id>/", views.check_page, name="check"),
         path("emergency/<int:page_id>/", views.emergency_release_view, name="emergency"),
         path("retrospective/<int:pk>/", views.retrospective_review_view, name="retrospective"),
+        path("signoff/<int:release_id>.pdf", views.signoff_sheet_view, name="signoff"),
         path("audit/", views.ReviewAuditView.as_view(), name="audit"),
         path("audit/results/", views.ReviewAuditView.as_view(results_only=True),
              name="audit_results"),
@@ -84,10 +86,33 @@ class EmergencyButton(PageMenuItem):
         ) and self.page.permissions_for_user(user).can_edit()
 
 
+class SignoffButton(PageMenuItem):
+    """The 审签单 of the page's latest release; every release's is in the audit report."""
+
+    label = _("Sign-off sheet")
+    icon_name = "doc-full"
+
+    @cached_property
+    def latest_release(self):
+        from .signoff import release_entries
+
+        return release_entries().filter(page_id=self.page.pk).order_by("-timestamp", "-pk").first()
+
+    @cached_property
+    def url(self):
+        return views.signoff_url(self.latest_release) if self.latest_release else ""
+
+    def is_shown(self, user):
+        from .signoff import may_view_signoff
+
+        return self.latest_release is not None and may_view_signoff(user, self.page)
+
+
 @hooks.register("register_page_header_buttons")
 def review_header_buttons(page, user, view_name, next_url=None):
     yield CheckButton(page=page, priority=40)
     yield EmergencyButton(page=page, priority=45)
+    yield SignoffButton(page=page, priority=50)
 
 
 class AwaitingReviewPanel(Component):

@@ -6,7 +6,9 @@ so concurrent releases deadlock there. Disclosure pages opt out of them
 (``search_auto_update = False``) and are indexed here once the transaction has committed, by
 a django-tasks task (immediate in tests, a real queue in production) that updates:
 
-* the public index (``SearchDocument`` + the vendor full-text index), and
+* the public index (``SearchDocument`` + the vendor full-text index),
+* its copy on an Elasticsearch/OpenSearch cluster when ``GOVINFO_SEARCH_CLUSTER`` is set
+  (``cluster.py``; ``IndexFailure.backend`` ``"govinfo_cluster"``), and
 * every Wagtail search backend (admin search; Elasticsearch/OpenSearch when configured).
 
 A failure never reaches the release: it is recorded as an ``IndexFailure`` and re-run by
@@ -21,6 +23,8 @@ from functools import partial
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django_tasks import task
+
+from .cluster import CLUSTER_INDEX  # IndexFailure.backend of the cluster's public index
 
 logger = logging.getLogger(__name__)
 
@@ -113,6 +117,10 @@ def update_page_index(page_id: int) -> list[str]:
         record_failure(page_id, PUBLIC_INDEX, exc)
     else:
         clear_failure(page_id, PUBLIC_INDEX)
+        # The cluster copies the row just written (or its absence); when the row could not be
+        # written, the PUBLIC_INDEX failure's re-run does both.
+        if not _sync_cluster(page_id):
+            failed.append(CLUSTER_INDEX)
 
     page = Page.objects.filter(pk=page_id).first()
     if page is None:
@@ -136,6 +144,8 @@ def remove_page_from_backends(page_id: int, model_label: str) -> list[str]:
 
     model = apps.get_model(model_label)
     failed = []
+    if not _sync_cluster(page_id, operation="delete", model_label=model_label):
+        failed.append(CLUSTER_INDEX)
     for name, backend in get_search_backends_with_name(with_auto_update=True):
         try:
             backend.delete(model(pk=page_id))
@@ -146,6 +156,27 @@ def remove_page_from_backends(page_id: int, model_label: str) -> list[str]:
         else:
             clear_failure(page_id, name)
     return failed
+
+
+def _sync_cluster(page_id: int, *, operation: str = "update", model_label: str = "") -> bool:
+    """Bring the cluster's public index in step with the page's SearchDocument row (nothing
+    to do without GOVINFO_SEARCH_CLUSTER); False, with the failure recorded, if it failed."""
+    from . import cluster
+
+    if not cluster.enabled():  # (a failure recorded before it was switched off clears on retry)
+        return True
+    try:
+        if operation == "delete":
+            cluster.remove_page(page_id)
+        else:
+            cluster.sync_page(page_id)
+    except Exception as exc:  # connection refused, timeout, rejected document, ...
+        logger.exception("The search cluster could not %s page %s", operation, page_id)
+        record_failure(page_id, CLUSTER_INDEX, exc, operation=operation,
+                       model_label=model_label)
+        return False
+    clear_failure(page_id, CLUSTER_INDEX)
+    return True
 
 
 def record_failure(

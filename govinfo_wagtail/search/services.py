@@ -11,12 +11,14 @@ from __future__ import annotations
 import html
 import math
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
+from ..conf import govinfo_settings
 from . import analysis
 from .models import AttachmentText, SearchDocument
 
@@ -177,6 +179,10 @@ class SearchResults:
     page: int = 1
     num_pages: int = 1
     suggestions: list[tuple[str, int]] = field(default_factory=list)
+    # Broad queries: count and facet counts estimated from a sample (shown as "about").
+    approximate: bool = False
+    # Relevance order with more matches than SEARCH_RANK_WINDOW: the window ranked.
+    ranked_window: int | None = None
 
     @property
     def has_next(self) -> bool:
@@ -195,63 +201,145 @@ _FACET_COLUMNS = {
 }
 
 
-def _has_rum() -> bool:
-    cached = getattr(connection, "_govinfo_rum", None)
-    if cached is None:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT 1 FROM pg_indexes WHERE indexname = 'govinfo_search_doc_rum'"
-            )
-            cached = cursor.fetchone() is not None
-        connection._govinfo_rum = cached
-    return cached
+# Broad queries (more matches than SEARCH_EXACT_COUNT_LIMIT) are counted on the pages whose id
+# is a multiple of SAMPLE_MODULUS (a partial index on PostgreSQL, migration 0003) and scaled up.
+SAMPLE_MODULUS = 16
+# PostgreSQL: a query matching at least this share of all documents picks its ranking window by
+# walking the date index (it meets a match almost every row) instead of reading every match.
+BROAD_SHARE = 0.25
 
 
 class _Sql:
-    """FROM/WHERE/ORDER BY fragments for one vendor and one set of terms."""
+    """FROM/WHERE fragments and the rank expression for one vendor and one set of terms."""
 
     def __init__(self, terms: list[str]):
         vendor = connection.vendor
-        d = f"{_TABLE}"
+        d = self.table = _TABLE
+        self.from_, self.where, self.params = d, [], []
+        self.rank, self.rank_params = None, []  # ascending: best first
+        self.rank_needs_match = True  # the rank is only defined inside the MATCH query
         if not terms:
-            self.from_, self.where, self.params, self.rank = d, ["1=1"], [], None
-        elif vendor == "sqlite":
+            return
+        if vendor == "sqlite":
             self.from_ = f"{_FTS} JOIN {d} ON {d}.page_id = {_FTS}.rowid"
             self.where = [f"{_FTS} MATCH %s"]
             self.params = [analysis.fts5_query(terms)]
-            self.rank, self.rank_params = f"bm25({_FTS})", []  # lower is better
+            self.rank = f"bm25({_FTS})"  # lower is better
         elif vendor == "postgresql":
-            self.from_ = d
             self.where = [f"{d}.tsv @@ to_tsquery('simple', %s)"]
             self.params = [analysis.tsquery(terms)]
-            if _has_rum():
-                self.rank = f"{d}.tsv <=> to_tsquery('simple', %s)"
-            else:
-                self.rank = f"-ts_rank({d}.tsv, to_tsquery('simple', %s))"
+            self.rank = f"-ts_rank({d}.tsv, to_tsquery('simple', %s))"
             self.rank_params = list(self.params)
+            self.rank_needs_match = False
         elif vendor == "mysql":
             against = analysis.mysql_boolean_query(terms, _innodb_min_token_size())
-            self.from_ = d
             self.where = [f"MATCH({d}.text) AGAINST (%s IN BOOLEAN MODE)"]
             self.params = [against]
             self.rank = f"-MATCH({d}.text) AGAINST (%s IN BOOLEAN MODE)"
             self.rank_params = [against]
         else:
             raise SearchUnavailable(f"unsupported database vendor {vendor}")
-        self.table = d
 
-    def filtered(self, filters: dict) -> tuple[str, list]:
-        where, params = list(self.where), list(self.params)
+    def filtered(self, filters: dict, *, sample: bool = False) -> tuple[str, list]:
+        where, params = list(self.where) or ["1=1"], list(self.params)
         for name, value in filters.items():
             where.append(f"{self.table}.{_FACET_COLUMNS[name]} = %s")
             params.append(value)
+        if sample:  # written exactly as the partial index's predicate ('%%': a literal %)
+            where.append(f"{self.table}.page_id %% {SAMPLE_MODULUS} = 0")
         return f"FROM {self.from_} WHERE {' AND '.join(where)}", params
+
+
+@contextmanager
+def _plan_for_fulltext(*, walk_dates: bool = False):
+    """PostgreSQL: keep the planner off plans that read every row's tsvector.
+
+    The planner does not count the cost of fetching a stored tsvector from TOAST (~20-50 µs a
+    row), so for common words it prefers a sequential scan that checks every row (seconds at
+    100,000 items) over the GIN index (milliseconds). With ``walk_dates`` it must walk the date
+    index instead (for queries that match nearly every row). Scoped to one transaction.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            if walk_dates:
+                cursor.execute("SET LOCAL enable_bitmapscan = off")
+        yield
+        # SET LOCAL outlives a savepoint: restore for the rest of an enclosing transaction.
+        # (On an error the rollback undoes the settings by itself.)
+        with connection.cursor() as cursor:
+            cursor.execute("RESET enable_seqscan")
+            cursor.execute("RESET enable_bitmapscan")
+
+
+def _about(n: int) -> int:
+    """An estimate rounded to two significant figures (1,616 -> 1,600)."""
+    if n < 100:
+        return n
+    step = 10 ** (len(str(n)) - 2)
+    return round(n / step) * step
+
+
+def _table_rows() -> int:
+    if connection.vendor != "postgresql":
+        return 0
+    rows = _fetch("SELECT reltuples::bigint FROM pg_class WHERE relname = %s", [_TABLE])
+    return max(rows[0][0], 0) if rows else 0
 
 
 def _fetch(sql: str, params: list) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+def _count_and_facets(sql: _Sql, frm: str, params: list) -> tuple[int, dict[str, list]]:
+    """The number of matches and, per facet, [(value, count), ...] sorted by count.
+
+    One pass over the matches: the groups of any one facet (its empty value included) add up
+    to the number of matches.
+    """
+    columns = [f"{sql.table}.{_FACET_COLUMNS[name]}" for name in FACETS]
+    width = len(columns)
+    if connection.vendor == "postgresql":
+        # GROUPING SETS: one scan, one small hash table per facet. GROUPING(...) has a 0 bit
+        # for the column a row is grouped by (bit width-1-i for column i).
+        sets = ", ".join(f"({c})" for c in columns)
+        rows = _fetch(
+            f"SELECT GROUPING({', '.join(columns)}), {', '.join(columns)}, COUNT(*) {frm} "
+            f"GROUP BY GROUPING SETS ({sets})",
+            params,
+        )
+        grouped = []
+        for row in rows:
+            i = next(i for i in range(width) if not row[0] & (1 << (width - 1 - i)))
+            grouped.append((i, row[1 + i], row[-1]))
+    else:
+        # SQLite and MariaDB/MySQL have no GROUPING SETS: the matches once (a CTE used several
+        # times is materialised), then one small GROUP BY per facet over them.
+        names = [f"f{i}" for i in range(width)]
+        select = ", ".join(f"{c} AS {n}" for c, n in zip(columns, names, strict=True))
+        unions = " UNION ALL ".join(
+            f"SELECT {i}, {n}, COUNT(*) FROM m GROUP BY {n}" for i, n in enumerate(names)
+        )
+        materialised = "MATERIALIZED " if connection.vendor == "sqlite" else ""
+        rows = _fetch(f"WITH m AS {materialised}(SELECT {select} {frm}) {unions}", params)
+        grouped = [(int(i), value, n) for i, value, n in rows]
+    facets: dict[str, list] = {name: [] for name in FACETS}
+    total = 0
+    for i, value, n in grouped:
+        if i == 0:
+            total += n
+        if value is not None:
+            if FACETS[i] != "validity":  # UNION ALL on MariaDB returns every value as text
+                value = int(value)
+            facets[FACETS[i]].append((value, n))
+    for name in FACETS:
+        facets[name].sort(key=lambda r: (-r[1], str(r[0])))
+    return total, facets
 
 
 def count(terms: list[str], filters: dict | None = None) -> int:
@@ -265,6 +353,11 @@ def search(query: SearchQuery) -> SearchResults:
     results = SearchResults(query=query, terms=terms)
     if query.q.strip() and not terms:
         return results  # punctuation or emoji only: nothing can match
+    from . import cluster
+
+    if cluster.enabled():  # GOVINFO_SEARCH_CLUSTER: the same index, served by the cluster
+        cluster.search(query, terms, results)
+        return results
     try:
         _run(query, terms, results)
     except DatabaseError as exc:
@@ -277,44 +370,40 @@ def _run(query: SearchQuery, terms: list[str], results: SearchResults) -> None:
 
     sql = _Sql(terms)
     filters = query.filters()
-    frm, params = sql.filtered(filters)
-    # One scan for the count and all five facets: group by every facet column at once (few
-    # groups: agencies x topics x years x types x validity) and add the groups up here.
-    columns = [f"{sql.table}.{_FACET_COLUMNS[name]}" for name in FACETS]
-    groups = _fetch(
-        f"SELECT {', '.join(columns)}, COUNT(*) {frm} GROUP BY {', '.join(columns)}", params
-    )
-    results.count = sum(row[-1] for row in groups)
-    for i, name in enumerate(FACETS):
-        totals: dict = {}
-        for row in groups:
-            if row[i] is not None:
-                totals[row[i]] = totals.get(row[i], 0) + row[-1]
-        results.facets[name] = sorted(totals.items(), key=lambda r: (-r[1], str(r[0])))
+    with _plan_for_fulltext():
+        _count(sql, filters, results)
+        if not results.count:
+            results.suggestions = suggestions(query.q, terms, filters)
+            return
     page_size = max(1, min(query.page_size, MAX_PAGE_SIZE))
-    results.num_pages = max(1, math.ceil(results.count / page_size))
+    window = govinfo_settings.SEARCH_RANK_WINDOW
+    by_relevance = query.sort != "date" and sql.rank is not None
+    reachable = min(results.count, window) if by_relevance else results.count
+    if reachable < results.count:
+        results.ranked_window = window
+    results.num_pages = max(1, math.ceil(reachable / page_size))
     results.page = max(1, min(query.page, results.num_pages))
-    if not results.count:
-        results.suggestions = suggestions(query.q, terms, filters)
-        return
+    offset = (results.page - 1) * page_size
 
     dn_terms = [t for t in terms if t.startswith("dn")]
-    order, order_params = [], []
+    first, first_params = [], []
     if dn_terms:  # the page whose own 文号 this is comes first
-        order.append(f"CASE WHEN {sql.table}.document_number_key = %s THEN 0 ELSE 1 END")
-        order_params.append(dn_terms[0])
-    if query.sort == "date" or sql.rank is None:
-        order += [f"{sql.table}.published_date DESC", f"{sql.table}.page_id DESC"]
-    else:
-        order += [sql.rank, f"{sql.table}.published_date DESC", f"{sql.table}.page_id DESC"]
-        order_params += sql.rank_params
-    offset = (results.page - 1) * page_size
-    ids = [row[0] for row in _fetch(
-        f"SELECT {sql.table}.page_id {frm} ORDER BY {', '.join(order)} "
-        f"LIMIT {int(page_size)} OFFSET {int(offset)}",
-        params + order_params,  # ORDER BY params come after the WHERE params
-    )]
-    # Wide columns only for the rows shown: sorting them along with every match is slow.
+        first = [f"CASE WHEN {sql.table}.document_number_key = %s THEN 0 ELSE 1 END"]
+        first_params = [dn_terms[0]]
+    broad = results.approximate and results.count >= BROAD_SHARE * _table_rows()
+    frm, params = sql.filtered(filters)
+    with _plan_for_fulltext(walk_dates=broad):
+        if by_relevance:
+            ids = _ranked_ids(sql, frm, params, first, first_params, broad=broad,
+                              window=window, limit=page_size, offset=offset)
+        else:
+            ids = [row[0] for row in _fetch(
+                f"SELECT {sql.table}.page_id {frm} ORDER BY "
+                f"{', '.join(first + _date_order(sql.table))} "
+                f"LIMIT {int(page_size)} OFFSET {int(offset)}",
+                params + first_params,  # ORDER BY params come after the WHERE params
+            )]
+    # Wide columns only for the rows shown.
     docs = SearchDocument.objects.only("kind_id", "plain", "document_number_key").in_bulk(ids)
     pages = DisclosurePage.objects.select_related("agency", "topic").in_bulk(ids)
     for page_id in ids:
@@ -327,8 +416,63 @@ def _run(query: SearchQuery, terms: list[str], results: SearchResults) -> None:
         ))
 
 
-def suggestions(q: str, terms: list[str], filters: dict) -> list[tuple[str, int]]:
-    """Queries that would find something: without the filters, or with one word less."""
+def _count(sql: _Sql, filters: dict, results: SearchResults) -> None:
+    """Count and facets: exact up to SEARCH_EXACT_COUNT_LIMIT matches, else estimated.
+
+    The sample (every SAMPLE_MODULUS-th page) is counted first; it is small and cheap. Only
+    when it suggests at most the limit are all matches counted, so the work per query stays
+    bounded however common the words are.
+    """
+    frm, params = sql.filtered(filters, sample=True)
+    sampled, facets = _count_and_facets(sql, frm, params)
+    if sampled * SAMPLE_MODULUS > govinfo_settings.SEARCH_EXACT_COUNT_LIMIT:
+        results.approximate = True
+        results.count = _about(sampled * SAMPLE_MODULUS)
+        results.facets = {
+            name: [(value, _about(n * SAMPLE_MODULUS)) for value, n in rows]
+            for name, rows in facets.items()
+        }
+    else:
+        frm, params = sql.filtered(filters)
+        results.count, results.facets = _count_and_facets(sql, frm, params)
+
+
+def _date_order(table: str, *, index: bool = True) -> list[str]:
+    # PostgreSQL: "+ 0" hides the date index, so that a window of matches is taken from the
+    # GIN index and sorted rather than found by a date walk that reads each row's tsvector.
+    date = f"{table}.published_date" if index or connection.vendor != "postgresql" \
+        else f"({table}.published_date + 0)"
+    return [f"{date} DESC", f"{table}.page_id DESC"]
+
+
+def _ranked_ids(sql: _Sql, frm: str, params: list, first: list[str], first_params: list, *,
+                broad: bool, window: int, limit: int, offset: int) -> list[int]:
+    """Relevance order among the ``window`` most recent matches (all of them if fewer).
+
+    Ranking every match of a common word costs time in proportion to the matches (seconds at
+    100,000 items); ranking a bounded window of the newest matches keeps every query fast.
+    The exact 文号 match, if any, is always in the window and first.
+    """
+    d = sql.table
+    newest = (
+        f"SELECT {d}.page_id AS page_id {frm} "
+        f"ORDER BY {', '.join(first + _date_order(d, index=broad))} LIMIT {int(window)}"
+    )
+    where = f"WHERE {' AND '.join(sql.where)}" if sql.rank_needs_match else ""
+    match_params = list(sql.params) if sql.rank_needs_match else []
+    order = first + [sql.rank] + _date_order(d)
+    return [row[0] for row in _fetch(
+        f"SELECT {d}.page_id FROM {sql.from_} JOIN ({newest}) w ON w.page_id = {d}.page_id "
+        f"{where} ORDER BY {', '.join(order)} LIMIT {int(limit)} OFFSET {int(offset)}",
+        params + first_params + match_params + first_params + sql.rank_params,
+    )]
+
+
+def suggestions(q: str, terms: list[str], filters: dict, count=count) -> list[tuple[str, int]]:
+    """Queries that would find something: without the filters, or with one word less.
+
+    ``count(terms, filters=None)`` counts matches (the database's, or the cluster's).
+    """
     found: dict[str, int] = {}
     if filters and terms:
         n = count(terms)
@@ -352,12 +496,15 @@ def snippet(plain: str, terms: list[str], length: int = SNIPPET_LENGTH) -> SafeS
     """An escaped excerpt of ``plain`` around the first match, matches wrapped in <mark>."""
     plain = (plain or "")[:SNIPPET_SCAN_LIMIT]
     words = sorted({t for t in terms if not t.startswith(("dn", "ix"))}, key=len, reverse=True)
-    norm = analysis.normalise(plain)
-    # normalise() maps character for character in practice; if not, show the normalised text
-    text = plain if len(norm) == len(plain) else norm
+    pattern = re.compile("|".join(re.escape(w) for w in words)) if words else None
+    if pattern is not None and pattern.search(plain):
+        norm = text = plain  # the usual case: the words occur as typed; no need to normalise
+    else:  # e.g. 繁体 or full-width text: match on the normalised form
+        norm = analysis.normalise(plain)
+        # normalise() maps character for character in practice; else show the normalised text
+        text = plain if len(norm) == len(plain) else norm
     spans = []
-    if words:
-        pattern = re.compile("|".join(re.escape(w) for w in words))
+    if pattern is not None:
         for m in pattern.finditer(norm):  # same length as text (or text is norm)
             if spans and m.start() <= spans[-1][1]:  # adjacent words: one highlight
                 spans[-1] = (spans[-1][0], max(spans[-1][1], m.end()))

@@ -114,6 +114,8 @@ def api_search_view(request: HttpRequest) -> JsonResponse:
     kinds = {f["value"]: f["label"] for f in facets.get("kind", [])}
     return JsonResponse({
         "count": results.count,
+        # True when count and facet counts are estimates (a very common word; docs/search.md)
+        "approximate": results.approximate,
         "page": results.page,
         "num_pages": results.num_pages,
         "page_size": max(1, min(query.page_size, MAX_PAGE_SIZE)),

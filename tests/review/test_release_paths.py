@@ -125,10 +125,6 @@ def test_scheduled_publishing_does_not_make_the_page_live(draft):
     assert not is_live(draft)
 
 
-def test_admin_api_is_not_enabled_to_publish(client, users, draft):
-    # The admin API has no publish action in Wagtail 8; whatever is mounted, nothing goes live.
-    client.force_login(users["superuser"])
-    for url in (f"/admin/api/main/pages/{draft.pk}/action/publish/",
-                f"/admin/api/v3/pages/{draft.pk}/publish/"):
-        client.post(url, {}, content_type="application/json")
-    assert not is_live(draft)
+
+# The admin API's and API v3's publish paths: tests/review/test_api_publish_paths.py, which
+# first proves each endpoint is mounted and publishes a page that is not a disclosure page.

@@ -3,6 +3,7 @@ and documents modelsearch's real classes build, and the query bodies the backend
 (tests/search/test_es_integration.py runs the same against a real server when one is set.)"""
 
 from datetime import date
+from importlib.util import find_spec
 
 import pytest
 
@@ -11,16 +12,32 @@ from govinfo_wagtail.search import analysis
 from govinfo_wagtail.search.backends import analysed_query
 from tests.search.factories import item
 
-pytest.importorskip("elasticsearch", reason="elasticsearch>=8,<9 client not installed")
+BACKENDS = [
+    pytest.param(name, marks=pytest.mark.skipif(find_spec(client) is None,
+                                                reason=f"{client} client not installed"))
+    for name, client in [("elasticsearch8", "elasticsearch"), ("opensearch2", "opensearchpy"),
+                         ("opensearch3", "opensearchpy")]
+]
 
 
-@pytest.fixture
-def backend():
+@pytest.fixture(params=BACKENDS)
+def backend(request):
     from modelsearch.backends import get_search_backend
 
-    # Constructing the client opens no connection; nothing here talks to a server.
-    return get_search_backend("govinfo_wagtail.search.backends.elasticsearch8",
+    # Constructing the client opens no connection; nothing here talks to a server
+    # (127.0.0.1:9 is the discard port; nothing listens there).
+    return get_search_backend(f"govinfo_wagtail.search.backends.{request.param}",
                               URLS=["http://127.0.0.1:9"], INDEX_PREFIX="govinfo_test_")
+
+
+def test_backend_is_the_package_subclass_of_the_stock_one(backend):
+    from govinfo_wagtail.search.backends import ChineseQueryMixin
+
+    assert isinstance(backend, ChineseQueryMixin)
+    assert backend.search_field == "search_text"
+    client = type(backend.es).__module__
+    assert client.startswith("opensearchpy" if "OpenSearch" in type(backend).__mro__[2].__name__
+                             else "elasticsearch")
 
 
 def test_mapping_keeps_analysed_tokens(backend):
@@ -52,6 +69,19 @@ def test_query_body_is_analysed_and_requires_every_term(backend):
     expected = analysed_query("交通運輸局 年度報告")
     assert expected in flat and "运输" in expected and "报告" in expected
     assert "運" not in flat  # traditional characters were normalised before the server
+
+
+def test_traditional_document_number_query_body(backend):
+    results = backend.search("海府（2022）14號", CatalogueItemPage.objects.live())
+    flat = str(results.query_compiler.get_query())
+    assert analysis.document_number_token("海府〔2022〕14号") in flat
+
+
+def test_chinese_autocomplete_becomes_a_whole_word_search(backend):
+    results = backend.autocomplete("年度报告", CatalogueItemPage)
+    flat = str(results.query_compiler.get_query())
+    assert "search_text" in flat and "'operator': 'and'" in flat
+    assert analysed_query("年度报告") in flat
 
 
 def test_english_queries_go_through_unchanged(backend):

@@ -2,6 +2,10 @@
 
 import re
 
+import pytest
+from django.conf import settings
+from django.db import connection
+
 from govinfo_wagtail.core.models import Agency, Topic
 from govinfo_wagtail.search import services
 from govinfo_wagtail.search.services import SearchQuery
@@ -26,7 +30,20 @@ def test_relevance_set_is_big_enough():
     assert len({key for key, *_ in ITEMS}) == len(ITEMS)
 
 
-def test_recall_at_10(catalogue, client):
+POSTGRESQL = "postgresql" in settings.DATABASES["default"]["ENGINE"]
+
+
+@pytest.fixture(params=["index", "gin"] if POSTGRESQL else ["index"])
+def ranking(request):
+    """PostgreSQL ranks with RUM when the server has it, else ts_rank over GIN: test both."""
+    if request.param == "gin":
+        connection._govinfo_rum = False
+    yield request.param
+    if hasattr(connection, "_govinfo_rum"):
+        del connection._govinfo_rum  # read from the database again
+
+
+def test_recall_at_10(catalogue, client, ranking):
     pages = load(catalogue)
     recalls, misses = [], []
     for raw, expected in QUERIES:

@@ -186,3 +186,18 @@ def test_service_counts_without_loading_rows(items):
 def test_url_names():
     assert reverse("govinfo:search:search") == URL
     assert reverse("govinfo:api:search") == "/govinfo/api/search/"
+
+
+def test_count_includes_items_without_facet_values(items, catalogue, agency):
+    # An item with no topic is found and counted, and appears in no topic bucket (the buckets
+    # of one facet add up to the count only with the empty value).
+    item(catalogue, "海丰县未分主题的公告", agency=agency, published=date(2023, 2, 1))
+    results = services.search(SearchQuery(q="海丰县"))
+    assert results.count == 5
+    assert sum(n for _, n in results.facets["topic"]) == 4
+    assert sum(n for _, n in results.facets["agency"]) == 5
+    assert dict(results.facets["year"]) == {2020: 1, 2021: 2, 2022: 1, 2023: 1}
+    assert all(value is not None for name in services.FACETS
+               for value, _ in results.facets[name])
+    assert all(isinstance(value, int) for value, _ in results.facets["agency"])
+    assert {value for value, _ in results.facets["validity"]} == {"valid"}

@@ -31,25 +31,8 @@ POSTGRESQL = [
     f"ALTER TABLE {TABLE} ADD COLUMN tsv tsvector "
     "GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, text)) STORED",
     f"CREATE INDEX govinfo_search_doc_gin ON {TABLE} USING gin (tsv)",
-    # RUM reads the top results straight from the index (ORDER BY tsv <=> query); use it
-    # when the server has the extension and we may create it, else GIN alone.
-    f"""
-    DO $$
-    BEGIN
-      IF EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'rum') THEN
-        BEGIN
-          CREATE EXTENSION IF NOT EXISTS rum;
-          CREATE INDEX govinfo_search_doc_rum ON {TABLE} USING rum (tsv rum_tsvector_ops);
-        EXCEPTION WHEN OTHERS THEN
-          RAISE NOTICE 'govinfo search: RUM index not created (%); using GIN', SQLERRM;
-        END;
-      END IF;
-    END
-    $$
-    """,
 ]
 POSTGRESQL_REVERSE = [
-    "DROP INDEX IF EXISTS govinfo_search_doc_rum",
     "DROP INDEX IF EXISTS govinfo_search_doc_gin",
     f"ALTER TABLE {TABLE} DROP COLUMN IF EXISTS tsv",
 ]

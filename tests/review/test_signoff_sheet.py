@@ -1,0 +1,187 @@
+"""The sign-off sheet (审签单) of a release, as a PDF: what it says, who may print it."""
+
+import re
+import subprocess
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission
+from django.test import override_settings
+from django.utils.translation import gettext
+from wagtail.models import Page, PageLogEntry
+
+from govinfo_wagtail.core.release import RELEASE_LOG_ACTION, ReleaseReason
+from govinfo_wagtail.pdf.fonts import FAMILY
+from govinfo_wagtail.review.inspection import check_revision
+from govinfo_wagtail.review.models import EmergencyRelease, LexiconWord
+from govinfo_wagtail.review.services import emergency_release, record_retrospective_review
+from govinfo_wagtail.review.signoff import build_signoff_sheet, render_signoff_html
+from tests.review.conftest import current, pass_gate, submit
+
+OPINIONS = {
+    "political": "同意发布<script>alert(1)</script>",
+    "policy": "与现行政策一致<b>粗体</b>",
+    "wording": "文字规范，同意",
+}
+NAMES = {"political": "张政治", "policy": "李政策", "wording": "王文字"}
+OVERRIDE_REASON = "引用上级文件原文"
+
+
+def pdf_text(pdf: bytes, tmp_path) -> str:
+    path = tmp_path / "sheet.pdf"
+    path.write_bytes(pdf)
+    out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True,
+                         capture_output=True).stdout.decode()
+    # Table cells wrap lines anywhere; compare without whitespace.
+    return re.sub(r"\s+", "", out)
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", str(text))
+
+
+def sheet_url(entry) -> str:
+    return f"/admin/govinfo/review/signoff/{entry.pk}.pdf"
+
+
+@pytest.fixture
+def released(users, draft):
+    """The draft, with a document number and a blocking finding, passed by three reviewers
+    (the first overriding the finding with a reason); returns the release log entry."""
+    for role, name in NAMES.items():
+        users[role].first_name = name
+        users[role].save()
+    LexiconWord.objects.create(word="敏感词甲", severity="blocking")
+    page = Page.objects.get(pk=draft.pk).specific
+    page.document_number = "海交〔2026〕3号"
+    page.body = "<p>养护期间含敏感词甲。</p>"
+    page.save_revision(user=users["editor"])
+    state = submit(page, users["editor"])
+    finding = check_revision(current(state).revision).unresolved[0]
+    pass_gate(state, users["political"], opinion=OPINIONS["political"],
+              overrides={finding.fingerprint: OVERRIDE_REASON})
+    pass_gate(state, users["policy"], opinion=OPINIONS["policy"])
+    pass_gate(state, users["wording"], opinion=OPINIONS["wording"])
+    return PageLogEntry.objects.get(page=draft, action=RELEASE_LOG_ACTION)
+
+
+def test_sheet_of_a_three_gate_release(client, users, released, tmp_path):
+    client.force_login(users["siteadmin"])
+    response = client.get(sheet_url(released))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    text = pdf_text(response.content, tmp_path)
+
+    page = Page.objects.get(pk=released.page_id).specific
+    assert page.live and page.index_number
+    for value in (page.index_number, page.title, "海交〔2026〕3号", page.agency.name,
+                  str(released.data["revision_id"]), ReleaseReason.REVIEW.label,
+                  OVERRIDE_REASON, "敏感词甲", NAMES["political"]):
+        assert squash(value) in text, value
+    for role in ("political", "policy", "wording"):
+        assert NAMES[role] in text and f"（{role}）" in text
+        assert squash(OPINIONS[role]) in text  # <script>, <b> printed as the text they are
+    # Submitted by the editor; each gate's whole checklist, ticked, in the gates' order.
+    assert "editor" in text
+    for item in ("无涉密内容", "与现行政策法规一致", "解读材料齐全", "机构名称和领导职务准确"):
+        assert f"■{item}" in text
+    assert "□" not in text
+    assert text.index("张政治") < text.index("李政策") < text.index("王文字")
+    # Not an emergency release.
+    assert squash(gettext("EMERGENCY RELEASE — published before review")) not in text
+
+
+def test_user_text_is_escaped_in_the_sheet(released):
+    html = render_signoff_html(build_signoff_sheet(released))
+    assert "<script>" not in html and "<b>粗体</b>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;b&gt;粗体&lt;/b&gt;" in html
+
+
+@pytest.mark.parametrize("who", ["editor", "political", "wording", "superuser"])
+def test_editors_and_reviewers_may_print_the_sheet(client, users, released, who):
+    client.force_login(users[who])
+    response = client.get(sheet_url(released))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+
+
+def test_users_without_access_to_the_page_are_refused(client, django_user_model, released):
+    # An admin user with no rights on the page: no access to its history, no sheet.
+    outsider = django_user_model.objects.create_user("outsider", "o@example.org", "pw")
+    group = Group.objects.create(name="其他单位")
+    group.permissions.add(Permission.objects.get(codename="access_admin"))
+    outsider.groups.add(group)
+    client.force_login(outsider)
+    response = client.get(sheet_url(released))
+    assert response.status_code in (403, 404)
+    assert not response.content.startswith(b"%PDF")
+    client.logout()
+    assert not client.get(sheet_url(released)).content.startswith(b"%PDF")
+
+
+def test_only_release_entries_have_sheets(client, users, released):
+    client.force_login(users["siteadmin"])
+    other = PageLogEntry.objects.filter(page_id=released.page_id).exclude(
+        action=RELEASE_LOG_ACTION).first()
+    assert client.get(sheet_url(other)).status_code == 404
+
+
+def test_audit_report_links_each_release_to_its_sheet(client, users, released):
+    client.force_login(users["siteadmin"])
+    html = client.get("/admin/govinfo/review/audit/").content.decode()
+    links = re.findall(r'href="([^"]+)"[^>]*data-signoff-link', html)
+    # One link per release row (the catalogue's own fixture release too), none elsewhere.
+    releases = PageLogEntry.objects.filter(action=RELEASE_LOG_ACTION)
+    assert sorted(links) == sorted(sheet_url(e) for e in releases)
+    assert sheet_url(released) in links
+
+
+@override_settings(GOVINFO_EMERGENCY_RELEASE_GROUP="信息公开管理员")
+def test_sheet_of_an_emergency_release(client, users, draft, tmp_path):
+    marker = squash(gettext("EMERGENCY RELEASE — published before review"))
+    pending = squash(gettext("pending"))
+    submit(draft, users["editor"])
+    emergency_release(draft, users["siteadmin"], "台风预警，须立即发布")
+    entry = PageLogEntry.objects.get(page=draft, action=RELEASE_LOG_ACTION)
+    client.force_login(users["siteadmin"])
+    text = pdf_text(client.get(sheet_url(entry)).content, tmp_path)
+    assert marker in text and "台风预警，须立即发布" in text
+    assert squash(ReleaseReason.EMERGENCY.label) in text
+    assert pending in text
+    # No gate passed it; who had submitted it is still shown.
+    assert "■" not in text
+    assert "editor" in text
+
+    record_retrospective_review(EmergencyRelease.objects.get(page=draft), users["wording"],
+                                "事后复核无误")
+    text = pdf_text(client.get(sheet_url(entry)).content, tmp_path)
+    assert marker in text and "事后复核无误" in text and "wording" in text
+    assert pending not in text
+
+
+def test_sheet_renders_one_page_as_an_image(client, users, released, tmp_path):
+    """Rasterises the first page; the PNG is kept with the browser tests' screenshots for a
+    person to look at (glyphs, ruled layout)."""
+    client.force_login(users["siteadmin"])
+    pdf = tmp_path / "sheet.pdf"
+    pdf.write_bytes(client.get(sheet_url(released)).content)
+    subprocess.run(["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "1", "-singlefile",
+                    str(pdf), str(tmp_path / "sheet")], check=True)
+    png = (tmp_path / "sheet.png").read_bytes()
+    assert png.startswith(b"\x89PNG")
+    settings.SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    (settings.SCREENSHOT_DIR / "signoff-sheet.png").write_bytes(png)
+    fonts = subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True).stdout
+    # Only the packaged Chinese font, embedded: no tofu boxes for want of a system font.
+    names = [line.split()[0] for line in fonts.decode().splitlines()[2:] if line.strip()]
+    assert names and all("+" + FAMILY.replace(" ", "-") in name for name in names)
+
+
+def test_one_pages_audit_trail_and_its_header_link_to_the_sheet(client, users, released):
+    client.force_login(users["siteadmin"])
+    html = client.get(f"/admin/govinfo/review/audit/?page={released.page_id}").content.decode()
+    assert re.findall(r'href="([^"]+)"[^>]*data-signoff-link', html) == [sheet_url(released)]
+    client.force_login(users["editor"])
+    edit = client.get(f"/admin/pages/{released.page_id}/edit/").content.decode()
+    assert sheet_url(released) in edit

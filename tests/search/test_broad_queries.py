@@ -1,0 +1,68 @@
+"""Bounded work for very common words: estimated counts from the 1-in-16 sample and relevance
+ranked within the newest matches. Lowered limits make a small set of items "broad"."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.test import override_settings
+
+from govinfo_wagtail.search import services
+from govinfo_wagtail.search.services import SAMPLE_MODULUS, SearchQuery
+from tests.search.factories import item
+
+N_ITEMS = 34  # page ids run consecutively, so at least two fall in the sample
+
+
+@pytest.fixture
+def notices(catalogue, agency):
+    start = date(2024, 1, 1)
+    pages = [
+        item(catalogue, f"关于第{i}批公共租赁住房分配的通知", agency=agency,
+             published=start + timedelta(days=i),
+             body="<p>" + ("公共租赁住房" * (1 + i % 5)) + "分配结果予以公示。</p>")
+        for i in range(N_ITEMS)
+    ]
+    return pages
+
+
+def test_exact_below_the_limit(notices):
+    results = services.search(SearchQuery(q="公共租赁住房"))
+    assert not results.approximate and results.count == N_ITEMS
+    assert dict(results.facets["agency"]) == {notices[0].agency_id: N_ITEMS}
+
+
+@override_settings(GOVINFO_SEARCH_EXACT_COUNT_LIMIT=10)
+def test_estimated_above_the_limit(notices, client):
+    sampled = [p for p in notices if p.pk % SAMPLE_MODULUS == 0]
+    assert sampled  # consecutive ids: guaranteed by N_ITEMS > 2 x SAMPLE_MODULUS
+    results = services.search(SearchQuery(q="公共租赁住房"))
+    assert results.approximate
+    assert results.count == len(sampled) * SAMPLE_MODULUS
+    assert dict(results.facets["agency"]) == {notices[0].agency_id: results.count}
+    body = client.get("/govinfo/api/search/", {"q": "公共租赁住房"}).json()
+    assert body["approximate"] is True and body["count"] == results.count
+    page = client.get("/govinfo/search/", {"q": "公共租赁住房"})
+    assert b'data-approximate="true"' in page.content
+
+
+@override_settings(GOVINFO_SEARCH_RANK_WINDOW=5)
+def test_relevance_ranks_the_newest_window(notices):
+    newest = {p.pk for p in sorted(notices, key=lambda p: p.published_date)[-5:]}
+    results = services.search(SearchQuery(q="公共租赁住房", page_size=5))
+    assert {hit.page.pk for hit in results.hits} == newest
+    assert results.num_pages == 1 and results.ranked_window == 5
+    # Within the window, the items that say it most come first (ts_rank/bm25/MATCH score).
+    repeats = {p.pk: 1 + i % 5 for i, p in enumerate(notices)}
+    ranked = [repeats[hit.page.pk] for hit in results.hits]
+    assert ranked[0] == max(ranked)
+    # Date order reaches every match.
+    by_date = services.search(SearchQuery(q="公共租赁住房", page_size=5, sort="date"))
+    assert by_date.num_pages == -(-N_ITEMS // 5) and by_date.ranked_window is None
+    last = services.search(SearchQuery(q="公共租赁住房", page_size=5, sort="date",
+                                       page=by_date.num_pages))
+    assert last.hits[-1].page.pk == min(notices, key=lambda p: p.published_date).pk
+
+
+def test_about_rounds_to_two_figures():
+    assert [services._about(n) for n in (7, 96, 1616, 96_872, 100_100)] == [
+        7, 96, 1600, 97_000, 100_000]
