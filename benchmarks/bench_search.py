@@ -10,8 +10,8 @@ GOVINFO_BENCH_REUSE=1 keeps the PostgreSQL database of the previous run and only
 queries again (no indexing figures).
 
 Run:  .venv/bin/python benchmarks/bench_search.py
-Size: GOVINFO_BENCH_SEARCH_ITEMS (default below); full size:
-      GOVINFO_BENCH_SEARCH_ITEMS=100000 .venv/bin/python benchmarks/bench_search.py
+Size: GOVINFO_BENCH_SEARCH_ITEMS (default 100,000, the size of the targets; a quick look:
+      GOVINFO_BENCH_SEARCH_ITEMS=2000 .venv/bin/python benchmarks/bench_search.py)
 PostgreSQL: GOVINFO_BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/govinfo_search_bench;
       the database is dropped and re-created). GOVINFO_BENCH_DATABASES=sqlite,postgresql.
 
@@ -36,7 +36,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _django import setup_django  # noqa: E402
 
-DEFAULT_ITEMS = 10_000  # 100,000 takes > 10 min on 2 cores; see docs/search.md
+DEFAULT_ITEMS = 100_000  # the size the targets are set for; loading takes ~10 min a database
 SEED = 20241130
 PG_URL = "postgres://postgres@127.0.0.1:5432/govinfo_search_bench"
 END_TO_END_SAMPLE = 100

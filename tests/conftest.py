@@ -7,6 +7,19 @@ from govinfo_wagtail.core.models import Agency, Topic
 from govinfo_wagtail.core.release import ReleaseReason, release
 from govinfo_wagtail.core.setup import run_setup
 
+MIGRATION_DATA: dict[str, str] = {}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, and a snapshot of what its migrations created (default site, root
+    page, locale, collections), taken before any transactional test can flush it: the search
+    tests put it back after such flushes (tests/search/conftest.py)."""
+    from tests.search.conftest import snapshot_migration_data
+
+    with django_db_blocker.unblock():
+        MIGRATION_DATA["snapshot"] = snapshot_migration_data()
+
 
 @pytest.fixture
 def root_page(db) -> Page:

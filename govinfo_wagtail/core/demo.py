@@ -15,7 +15,8 @@ from django.db import transaction
 from wagtail.models import Page, Site
 
 from ..conf import govinfo_settings
-from .models import Agency, DisclosureSettings, Topic, Validity
+from .index_numbers import pattern_for, register_legacy_index_number, release_year
+from .models import Agency, DisclosureSettings, IndexNumber, Topic, Validity
 from .release import ReleaseReason, release
 
 AGENCIES = [
@@ -114,9 +115,30 @@ def _demo_users() -> list[tuple[str, str]]:
 
 def _release_new(parent: Page, page: Page, admin) -> Page:
     page.live = False
+    legacy = _legacy_index_number(page, parent)
+    if legacy:
+        page.index_number = legacy  # release() assigns a number only to a page that has none
     parent.add_child(instance=page)
+    if legacy:
+        register_legacy_index_number(page, legacy)
     revision = page.save_revision(user=admin)
     return release(revision, reason=ReleaseReason.DEMO, user=admin)[0]
+
+
+def _legacy_index_number(page: Page, parent: Page) -> str | None:
+    """Demo items of earlier years stand for content moved over from a legacy system: they
+    keep a number of their own year (as imported items keep theirs), outside the gap-free
+    serials, rather than a number of the year the demo happens to be loaded."""
+    published, agency = getattr(page, "published_date", None), getattr(page, "agency", None)
+    if published is None or agency is None or published.year >= release_year():
+        return None
+    pattern = pattern_for(agency, parent.get_site())
+    serial = 1
+    while True:  # the next unused serial of this agency and year
+        value = pattern.format(agency_code=agency.index_code, year=published.year, serial=serial)
+        if not IndexNumber.objects.filter(value=value).exists():
+            return value
+        serial += 1
 
 
 def load_demo(log=print) -> list[tuple[str, str]]:

@@ -26,6 +26,7 @@ SNIPPET_SOURCE_LIMIT = 50_000  # characters of plain text kept for snippets
 SNIPPET_LENGTH = 160
 SNIPPET_SCAN_LIMIT = 5_000  # characters searched for a match to show
 MAX_PAGE_SIZE = 50
+MAX_DEPTH = 10_000  # results reachable by paging in date order
 SORTS = ("relevance", "date")
 FACETS = ("agency", "topic", "year", "kind", "validity")
 
@@ -218,6 +219,7 @@ class _Sql:
         self.from_, self.where, self.params = d, [], []
         self.rank, self.rank_params = None, []  # ascending: best first
         self.rank_needs_match = True  # the rank is only defined inside the MATCH query
+        self.page_id = f"{d}.page_id"  # the sample's column (SQLite: before the join)
         if not terms:
             return
         if vendor == "sqlite":
@@ -225,6 +227,7 @@ class _Sql:
             self.where = [f"{_FTS} MATCH %s"]
             self.params = [analysis.fts5_query(terms)]
             self.rank = f"bm25({_FTS})"  # lower is better
+            self.page_id = f"{_FTS}.rowid"
         elif vendor == "postgresql":
             self.where = [f"{d}.tsv @@ to_tsquery('simple', %s)"]
             self.params = [analysis.tsquery(terms)]
@@ -246,7 +249,7 @@ class _Sql:
             where.append(f"{self.table}.{_FACET_COLUMNS[name]} = %s")
             params.append(value)
         if sample:  # written exactly as the partial index's predicate ('%%': a literal %)
-            where.append(f"{self.table}.page_id %% {SAMPLE_MODULUS} = 0")
+            where.append(f"{self.page_id} %% {SAMPLE_MODULUS} = 0")
         return f"FROM {self.from_} WHERE {' AND '.join(where)}", params
 
 
@@ -378,8 +381,10 @@ def _run(query: SearchQuery, terms: list[str], results: SearchResults) -> None:
     page_size = max(1, min(query.page_size, MAX_PAGE_SIZE))
     window = govinfo_settings.SEARCH_RANK_WINDOW
     by_relevance = query.sort != "date" and sql.rank is not None
-    reachable = min(results.count, window) if by_relevance else results.count
-    if reachable < results.count:
+    # Like Elasticsearch's max_result_window: no page lies deeper than MAX_DEPTH results, so
+    # no request (a crawler walking page=5000) can make the database read every match.
+    reachable = min(results.count, window if by_relevance else MAX_DEPTH)
+    if by_relevance and reachable < results.count:
         results.ranked_window = window
     results.num_pages = max(1, math.ceil(reachable / page_size))
     results.page = max(1, min(query.page, results.num_pages))
@@ -394,7 +399,7 @@ def _run(query: SearchQuery, terms: list[str], results: SearchResults) -> None:
     frm, params = sql.filtered(filters)
     with _plan_for_fulltext(walk_dates=broad):
         if by_relevance:
-            ids = _ranked_ids(sql, frm, params, first, first_params, broad=broad,
+            ids = _ranked_ids(sql, frm, params, dn_terms[0] if dn_terms else None, broad=broad,
                               window=window, limit=page_size, offset=offset)
         else:
             ids = [row[0] for row in _fetch(
@@ -445,8 +450,8 @@ def _date_order(table: str, *, index: bool = True) -> list[str]:
     return [f"{date} DESC", f"{table}.page_id DESC"]
 
 
-def _ranked_ids(sql: _Sql, frm: str, params: list, first: list[str], first_params: list, *,
-                broad: bool, window: int, limit: int, offset: int) -> list[int]:
+def _ranked_ids(sql: _Sql, frm: str, params: list, dn_key: str | None, *, broad: bool,
+                window: int, limit: int, offset: int) -> list[int]:
     """Relevance order among the ``window`` most recent matches (all of them if fewer).
 
     Ranking every match of a common word costs time in proportion to the matches (seconds at
@@ -454,17 +459,28 @@ def _ranked_ids(sql: _Sql, frm: str, params: list, first: list[str], first_param
     The exact 文号 match, if any, is always in the window and first.
     """
     d = sql.table
+    first, first_params = "", []
+    if dn_key:
+        first, first_params = (
+            f", CASE WHEN {d}.document_number_key = %s THEN 0 ELSE 1 END AS dn_first", [dn_key])
     newest = (
-        f"SELECT {d}.page_id AS page_id {frm} "
-        f"ORDER BY {', '.join(first + _date_order(d, index=broad))} LIMIT {int(window)}"
+        f"SELECT {d}.page_id AS page_id, {d}.published_date AS published{first} {frm} "
+        f"ORDER BY {'dn_first, ' if dn_key else ''}{', '.join(_date_order(d, index=broad))} "
+        f"LIMIT {int(window)}"
     )
+    if connection.vendor == "sqlite":
+        # CROSS JOIN keeps the full-text table outermost: probing FTS5 once per window row
+        # would run the whole MATCH a thousand times.
+        joined = f"{_FTS} CROSS JOIN ({newest}) w ON w.page_id = {_FTS}.rowid"
+    else:
+        joined = f"{d} JOIN ({newest}) w ON w.page_id = {d}.page_id"
     where = f"WHERE {' AND '.join(sql.where)}" if sql.rank_needs_match else ""
     match_params = list(sql.params) if sql.rank_needs_match else []
-    order = first + [sql.rank] + _date_order(d)
+    order = (["w.dn_first"] if dn_key else []) + [sql.rank, "w.published DESC", "w.page_id DESC"]
     return [row[0] for row in _fetch(
-        f"SELECT {d}.page_id FROM {sql.from_} JOIN ({newest}) w ON w.page_id = {d}.page_id "
-        f"{where} ORDER BY {', '.join(order)} LIMIT {int(limit)} OFFSET {int(offset)}",
-        params + first_params + match_params + first_params + sql.rank_params,
+        f"SELECT w.page_id FROM {joined} {where} ORDER BY {', '.join(order)} "
+        f"LIMIT {int(limit)} OFFSET {int(offset)}",
+        first_params + params + match_params + sql.rank_params,
     )]
 
 

@@ -24,12 +24,16 @@ def pytest_collection_modifyitems(config, items):
             continue
         if path.name in NEEDS_COMMIT:
             item.add_marker(pytest.mark.django_db(transaction=True))
-        marker = item.get_closest_marker("django_db")
-        if marker and marker.kwargs.get("transaction"):  # also those marked in the module
+        # Every database test here, however it gets the database (a mark, or a fixture such
+        # as `catalogue` that asks for `db`): pytest-django runs transactional tests of other
+        # packages (browser tests, which flush) before some of these.
+        uses_db = item.get_closest_marker("django_db") or {
+            "db", "transactional_db"} & set(item.fixturenames)
+        if uses_db:
             item.fixturenames.insert(0, "_migration_data")
 
 
-def _snapshot() -> str:
+def snapshot_migration_data() -> str:
     from django.apps import apps
     from django.core import serializers
     from django.db import connection
@@ -62,8 +66,9 @@ def _restore(snapshot: str) -> None:
 
 @pytest.fixture(scope="package")
 def _search_snapshot(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        snapshot = _snapshot()
+    from tests.conftest import MIGRATION_DATA
+
+    snapshot = MIGRATION_DATA["snapshot"]  # taken when the test database was created
     yield snapshot
     with django_db_blocker.unblock():
         _restore(snapshot)  # for transactional tests that run after these

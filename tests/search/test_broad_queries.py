@@ -66,3 +66,12 @@ def test_relevance_ranks_the_newest_window(notices):
 def test_about_rounds_to_two_figures():
     assert [services._about(n) for n in (7, 96, 1616, 96_872, 100_100)] == [
         7, 96, 1600, 97_000, 100_000]
+
+
+def test_paging_stops_at_the_maximum_depth(notices, monkeypatch):
+    # No request can page deeper than MAX_DEPTH results (a crawler walking page=5000 would
+    # make the database read every match); the page number is clamped, not an error.
+    monkeypatch.setattr(services, "MAX_DEPTH", 10)
+    results = services.search(SearchQuery(q="公共租赁住房", page_size=5, sort="date", page=99))
+    assert results.num_pages == 2 and results.page == 2 and len(results.hits) == 5
+    assert results.count == N_ITEMS
