@@ -4,18 +4,38 @@ Wagtail already emails the next gate's group when a gate starts (its GroupApprov
 notifier covers our gates) and the submitter when a page is returned, with the opinion (our
 task state's ``get_comment``). It does not tell reviewers who passed earlier gates that the
 page came back (Wagtail #10196): this module does.
+
+A notice never breaks the action it reports: the mails are written while the return is
+being recorded, sent only once it is committed (a slow or unreachable mail server never holds
+the transaction, and a return that rolls back announces nothing), and a failure to send is
+logged, as Wagtail's own notifiers do, while the return stands.
 """
 
 from __future__ import annotations
 
+import logging
+
+from django.core.mail import get_connection
+from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 from wagtail.models import TaskState
 
+logger = logging.getLogger("govinfo_wagtail.review")
+
+
+def _preferred_language(user) -> str | None:
+    profile = getattr(user, "wagtail_userprofile", None)
+    return profile.get_preferred_language() if profile is not None else None
+
+
+def _display_name(user) -> str:
+    if user is None:
+        return "-"
+    return user.get_full_name() or user.get_username()
+
 
 def notify_earlier_reviewers_of_return(sender, instance, user=None, **kwargs) -> None:
-    from wagtail.admin.mail import send_mail
-
     from .models import ReviewGateTaskState
 
     if not isinstance(instance, ReviewGateTaskState):
@@ -30,14 +50,46 @@ def notify_earlier_reviewers_of_return(sender, instance, user=None, **kwargs) ->
     if not reviewers:
         return
     page = instance.revision.content_object
-    for reviewer in reviewers:
-        with override(getattr(getattr(reviewer, "wagtail_userprofile", None),
-                              "get_preferred_language", lambda: None)()):
+    messages = []
+    for reviewer in sorted(reviewers, key=lambda r: r.pk):
+        with override(_preferred_language(reviewer)):
             subject = _("Returned at %(gate)s: %(title)s") % {
                 "gate": instance.task.name, "title": page.title}
             body = _("“%(title)s”, which you passed earlier, was returned at %(gate)s by "
                      "%(user)s with this opinion:\n\n%(opinion)s") % {
                 "title": page.title, "gate": instance.task.name,
-                "user": user.get_full_name() or user.get_username() if user else "-",
+                "user": _display_name(user),
                 "opinion": instance.opinion or instance.comment}
-        send_mail(subject, body, [reviewer.email])
+        messages.append((subject, body, reviewer.email))
+    # robust: should anything still escape, Django logs it and the request carries on.
+    transaction.on_commit(lambda: send_notices(messages), robust=True)
+
+
+def send_notices(messages: list[tuple[str, str, str]]) -> int:
+    """Send (subject, body, address) mails over one connection; log what fails, never raise.
+
+    Returns how many were sent.
+    """
+    from wagtail.admin.mail import send_mail
+
+    sent = 0
+    connection = get_connection()
+    try:
+        connection.open()
+    except Exception:
+        logger.exception("Mail connection error: %d review notice(s) not sent (%s)",
+                         len(messages), ", ".join(address for _s, _b, address in messages))
+        return 0
+    try:
+        for subject, body, address in messages:
+            try:
+                send_mail(subject, body, [address], connection=connection)
+                sent += 1
+            except Exception:
+                logger.exception("Failed to send review notice '%s' to %s", subject, address)
+    finally:
+        try:
+            connection.close()
+        except Exception:
+            logger.exception("Mail connection error while closing")
+    return sent

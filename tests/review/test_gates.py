@@ -94,12 +94,15 @@ def test_calling_approve_in_code_gets_no_silent_pass(users, draft):
     refused("not_a_reviewer", current(state).approve, user=users["superuser"])
 
 
-def test_return_requires_an_opinion_and_reaches_the_submitter(users, draft, mailoutbox):
+def test_return_requires_an_opinion_and_reaches_the_submitter(
+    users, draft, mailoutbox, django_capture_on_commit_callbacks
+):
     state = submit(draft, users["editor"])
     pass_gate(state, users["political"])
     refused("opinion_required", return_gate, state, users["policy"], "  ")
     mailoutbox.clear()
-    return_gate(state, users["policy"], "第二段引用的文件已废止，请更新。")
+    with django_capture_on_commit_callbacks(execute=True):  # our notices go after the commit
+        return_gate(state, users["policy"], "第二段引用的文件已废止，请更新。")
     state.refresh_from_db()
     assert state.status == WorkflowState.STATUS_NEEDS_CHANGES
     to_editor = [m for m in mailoutbox if m.to == ["editor@example.org"]]
