@@ -1,14 +1,17 @@
 """Agencies, the topic taxonomy, index numbers and the abstract disclosure page."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Page, PageManager, Revision
+from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from .codes import is_valid_org_code, is_valid_uscc, normalise_org_code
@@ -113,10 +116,24 @@ class Agency(index.Indexed, models.Model):
     def clean(self):
         if self.credit_code:
             self.credit_code = normalise_org_code(self.credit_code)
+        self.index_code = (self.index_code or "").strip()
         if self.index_number_pattern:
             from .index_numbers import validate_pattern
 
             validate_pattern(self.index_number_pattern)
+        taken = Agency.objects.filter(index_code__iexact=self.index_code).exclude(pk=self.pk)
+        if self.index_code and taken.exists():
+            raise ValidationError({"index_code": _(
+                "“%(other)s” already uses this code in index numbers; two agencies with one "
+                "code would be issued the same numbers.") % {"other": taken.first().name}})
+
+
+def duplicate_index_codes(agencies) -> dict[str, list[str]]:
+    """Codes in index numbers that more than one agency uses (case-insensitive)."""
+    by_code: dict[str, list[str]] = {}
+    for name, code in agencies.values_list("name", "index_code"):
+        by_code.setdefault((code or "").strip().casefold(), []).append(name)
+    return {code: names for code, names in by_code.items() if code and len(names) > 1}
 
 
 class Topic(index.Indexed, models.Model):
@@ -261,6 +278,64 @@ class AttachmentBlock(blocks.StructBlock):
         label = _("Attachment")
 
 
+class ReleaseRecord(models.Model):
+    """A revision that the release service let go live, and why: the gate decisions that
+    passed it, or the person and reason of a release without review.
+
+    The public site shows a disclosure page only while its live revision has a record whose
+    release happened (``released_at``), so a write that bypasses Django cannot put content
+    in front of the public. A record made for a future ``go_live_at`` waits, unreleased,
+    until Wagtail's scheduler publishes that very revision.
+    """
+
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="+")
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(_("reason"), max_length=20)
+    note = models.TextField(_("note"), blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    content_digest = models.CharField(max_length=64, blank=True)
+    # [{"gate": name, "gate_kind": kind, "task_state_id", "user_id", "finished_at"}, ...]
+    gate_decisions = models.JSONField(default=list, blank=True)
+    # [{"fingerprint", "code", "reason", "user_id"}, ...]: blocking findings overridden.
+    overrides = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    go_live_at = models.DateTimeField(null=True, blank=True)
+    released_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("release record")
+        verbose_name_plural = _("release records")
+        indexes = [models.Index(fields=["revision", "released_at"],
+                                name="govinfo_release_revision")]
+
+    def __str__(self) -> str:
+        return f"{self.page_id}/{self.revision_id}: {self.reason}"
+
+
+def released_revision_exists(outer: str = "live_revision_id") -> Exists:
+    """True where the row's live revision went live through the release service."""
+    return Exists(ReleaseRecord.objects.filter(
+        revision_id=OuterRef(outer), released_at__isnull=False))
+
+
+class DisclosurePageQuerySet(PageQuerySet):
+    def released(self):
+        """Live pages whose live revision has a release record: what the public may see.
+        Resolved in the same query (no query per item)."""
+        return self.live().filter(released_revision_exists())
+
+    def live_without_record(self):
+        """Live pages whose live revision has no release record: a write that bypassed
+        the release service. The public site treats them as not live."""
+        return self.live().exclude(released_revision_exists())
+
+
+DisclosurePageManager = PageManager.from_queryset(DisclosurePageQuerySet)
+
+
 class DisclosurePage(Page):
     """The catalogue metadata every disclosure page type carries (信息索引).
 
@@ -345,6 +420,11 @@ class DisclosurePage(Page):
         ),
     ]
 
+    objects = DisclosurePageManager()
+
+    # A copy is a new page: it gets its own number when it is released.
+    exclude_fields_in_copy = ["index_number"]
+
     is_creatable = False
     # Indexed after commit by govinfo_wagtail.search.indexing, not inside the transaction.
     search_auto_update = False
@@ -367,23 +447,10 @@ class DisclosurePage(Page):
         if errors:
             raise ValidationError(errors)
 
-    def save(self, *args, **kwargs):
-        self._refuse_going_live_outside_release()
-        return super().save(*args, **kwargs)
-
-    def _refuse_going_live_outside_release(self) -> None:
-        """The last line of defence: only the release service makes a disclosure page live
-        or changes its live revision, whatever code path (Wagtail's or a future one) saves
-        it. Taking a page down is never refused."""
-        from .release import ReleaseRefused, is_being_released
-
-        if not self.live or is_being_released(self.pk) or is_being_released(self.alias_of_id):
-            return
-        if self.pk is not None:
-            current = Page.objects.filter(pk=self.pk).values("live", "live_revision_id").first()
-            if current and current["live"] and current["live_revision_id"] == self.live_revision_id:
-                return  # already live with this revision: a metadata save, not a release
-        raise ReleaseRefused(self)
+    def is_released(self) -> bool:
+        """Live, and its live revision went live through the release service."""
+        return bool(self.live and self.live_revision_id and ReleaseRecord.objects.filter(
+            revision_id=self.live_revision_id, released_at__isnull=False).exists())
 
     def permissions_for_user(self, user):
         from .release import ReleaseOnlyPermissionTester
@@ -435,4 +502,8 @@ class DisclosurePage(Page):
 
     def get_superseded_documents(self):
         """Live disclosure pages whose validity this page changed (they link back here)."""
-        return self.superseded_documents.live().public().order_by("-published_date")
+        return self.superseded_documents.released().public().order_by("-published_date")
+
+
+# The record of the documents disclosure pages use lives beside the rule it serves.
+from .documents import DisclosureDocumentUse  # noqa: E402, F401

@@ -22,7 +22,7 @@ def topic_and_descendant_ids(topic: Topic) -> set[int]:
 
 
 def live_disclosures(root=None, site=None) -> QuerySet[DisclosurePage]:
-    qs = DisclosurePage.objects.live().public().select_related("agency", "topic")
+    qs = DisclosurePage.objects.released().public().select_related("agency", "topic")
     if root is not None:
         qs = qs.descendant_of(root)
     elif site is not None:

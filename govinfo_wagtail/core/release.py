@@ -1,9 +1,14 @@
 """The one door through which disclosure content goes live.
 
 Every way a disclosure page goes live calls :func:`release` with a named reason, which is
-written to the page's history: completion of the review gates, an emergency release, a
-legacy migration, and the demo loader, tests and benchmarks. Taking content down is never
-blocked here.
+written to the page's history and to a :class:`~.models.ReleaseRecord`: completion of the
+review gates, an emergency release, a legacy migration, and the demo loader, tests and
+benchmarks. Taking content down is never blocked here.
+
+Before anything goes live, the release checks that apps register run on the revision (the
+``govinfo_release_check`` hook): the review app proves that a "review" release passed all
+three gates, and runs the automated checks for every reason. "Passed review" is computed here,
+from recorded decisions, never assumed because a workflow finished.
 """
 
 import random
@@ -13,18 +18,24 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from zoneinfo import ZoneInfo
 
-from django.core.exceptions import PermissionDenied
-from django.db import OperationalError, connection, models, transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, OperationalError, connection, models, transaction
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.log_actions import log
 from wagtail.models import PagePermissionTester, Revision
 
 from ..conf import govinfo_settings
+from .content import content_digest
 from .index_numbers import assign_index_number
-from .models import DisclosureSettings
+from .models import DisclosureSettings, IndexNumber, ReleaseRecord
 
 RELEASE_LOG_ACTION = "govinfo_core.release"
+SCHEDULED_LOG_ACTION = "govinfo_core.release_scheduled"
+RELEASE_CHECK_HOOK = "govinfo_release_check"
 
 _releasing: ContextVar[frozenset[int]] = ContextVar("govinfo_releasing", default=frozenset())
 
@@ -39,11 +50,41 @@ class ReleaseReason(models.TextChoices):
 
 
 class ReleaseRefused(PermissionDenied):
+    """A release, or a save, that the rules refuse. The message says why, for the user."""
+
+    def __init__(self, page, message=None, *, changed_fields=None, code="not_released"):
+        if message is None and changed_fields:
+            message = _("“%(title)s” is live: its content (%(fields)s) changes only through "
+                        "review, as a new version. Nothing was saved.") % {
+                "title": page.title, "fields": ", ".join(changed_fields)}
+            code = "live_content_changed"
+        elif message is None:
+            message = _("“%(title)s” can only go live through review (or another recorded "
+                        "release); it was not published.") % {"title": page.title}
+        super().__init__(str(message))
+        self.message = str(message)
+        self.code = code
+
+
+class AliasRefused(ReleaseRefused):
     def __init__(self, page):
-        super().__init__(
-            _("“%(title)s” can only go live through review (or another recorded release); "
-              "it was not published.") % {"title": page.title}
-        )
+        super().__init__(page, _(
+            "Disclosure pages cannot have aliases: an alias would show a page's content at a "
+            "second address without its own index number and review. Link to the page, or "
+            "copy it (a copy is reviewed and numbered on its own)."), code="alias")
+
+
+class ReleaseBlocked(ReleaseRefused):
+    """Blocking findings of the automated checks that nobody overrode with a reason."""
+
+    def __init__(self, page, findings):
+        self.findings = list(findings)
+        super().__init__(page, _(
+            "“%(title)s” was not released: %(count)d blocking finding(s) of the automated "
+            "checks must be fixed, or overridden with a recorded reason: %(findings)s") % {
+            "title": page.title, "count": len(self.findings),
+            "findings": "; ".join(str(f.message) for f in self.findings[:5])},
+            code="blocking_findings")
 
 
 class ReleaseOnlyPermissionTester(PagePermissionTester):
@@ -73,22 +114,31 @@ def release(
     reason: ReleaseReason | str,
     user=None,
     note: str = "",
+    overrides: dict[str, str] | None = None,
+    override_reason: str = "",
 ):
     """Make the given revisions live together, in one transaction, or none of them.
 
-    Assigns an index number to a page going live for the first time and fills in its
-    publication date when the editor left it blank. Returns the live pages.
+    Runs the release checks, assigns an index number to a page going live for the first time
+    and fills in its publication date when the editor left it blank; writes a release record
+    per revision. A revision whose page has a future ``go_live_at`` is approved for that time
+    instead: Wagtail's scheduler publishes it then, and it is numbered when it goes live.
+    ``overrides`` (finding fingerprint → reason) and ``override_reason`` (one reason for
+    every blocking finding, logged per page) let an authorised caller release despite
+    blocking findings. Returns the pages, live or scheduled.
     """
     reason = ReleaseReason(reason)
     if isinstance(revisions, Revision):
         revisions = [revisions]
     revision_ids = [r.pk for r in revisions]
+    options = {"reason": reason, "user": user, "note": note, "overrides": overrides or {},
+               "override_reason": (override_reason or "").strip()}
     if connection.in_atomic_block:
         # The caller owns the transaction, and so any retry.
-        return _release_all(revision_ids, reason=reason, user=user, note=note)
+        return _release_all(revision_ids, **options)
     for attempt in range(DEADLOCK_RETRIES):
         try:
-            return _release_all(revision_ids, reason=reason, user=user, note=note)
+            return _release_all(revision_ids, **options)
         except OperationalError as exc:
             if not _is_deadlock(exc) or attempt == DEADLOCK_RETRIES - 1:
                 raise
@@ -106,16 +156,83 @@ def _is_deadlock(exc: OperationalError) -> bool:
     )
 
 
-def _release_all(revision_ids: list[int], *, reason, user, note):
+def _release_all(revision_ids: list[int], **options):
     with transaction.atomic():
         # Fresh rows on every attempt: a rolled-back attempt leaves its changes in memory.
         revisions = list(Revision.objects.filter(pk__in=revision_ids).order_by("pk"))
         with _releasing_pages(int(r.object_id) for r in revisions):
-            return [_release_one(r, reason=reason, user=user, note=note) for r in revisions]
+            return [_release_one(r, **options) for r in revisions]
 
 
-def _release_one(revision: Revision, *, reason, user, note):
+def run_release_checks(revision: Revision, page, *, reason, user, overrides,
+                       override_reason) -> dict:
+    """Run every registered release check; each returns facts for the release record (or
+    nothing) and raises :class:`ReleaseRefused` to stop the release."""
+    facts: dict = {"gate_decisions": [], "overrides": []}
+    for check in hooks.get_hooks(RELEASE_CHECK_HOOK):
+        found = check(revision=revision, page=page, reason=reason, user=user,
+                      overrides=overrides, override_reason=override_reason) or {}
+        for key, value in found.items():
+            facts.setdefault(key, [])
+            facts[key] += value
+    if reason == ReleaseReason.REVIEW and not facts["gate_decisions"]:
+        # Nobody proved the review: no review app, or a check that found no decisions.
+        raise ReleaseRefused(page, _("“%(title)s” has no recorded review decisions for this "
+                                     "version, so it cannot be released as reviewed.")
+                             % {"title": page.title}, code="no_review")
+    return facts
+
+
+def _scheduled_for(revision: Revision):
+    value = revision.content.get("go_live_at")
+    when = parse_datetime(value) if isinstance(value, str) else value
+    return when if when and when > timezone.now() else None
+
+
+def _release_one(revision: Revision, *, reason, user, note, overrides, override_reason):
     page = revision.content_object  # the specific page, cached on the revision
+    page_model = type(page)
+    facts = run_release_checks(revision, page, reason=reason, user=user, overrides=overrides,
+                               override_reason=override_reason)
+    record = ReleaseRecord(
+        page_id=page.pk, revision=revision, reason=reason.value, note=note, user=user,
+        content_digest=content_digest(revision.content),
+        gate_decisions=facts["gate_decisions"], overrides=facts["overrides"],
+    )
+    go_live_at = _scheduled_for(revision)
+    if go_live_at is not None:
+        # Approved now, live later: Wagtail's scheduler publishes exactly this revision, and
+        # the guard lets it through because this record waits for it.
+        record.go_live_at = go_live_at
+        record.save()
+        revision.publish(user=user, log_action=True, skip_permission_checks=True)
+        scheduled = page_model.objects.get(pk=page.pk)
+        log(instance=scheduled, action=SCHEDULED_LOG_ACTION, user=user, revision=revision,
+            data={"reason": reason.value, "note": note, "revision_id": revision.pk,
+                  "go_live_at": go_live_at.isoformat()})
+        return scheduled
+    content_changes = _fill_release_fields(page, revision)
+    if content_changes:
+        revision.content.update(content_changes)
+        revision.save(update_fields=["content"])
+    # The release service is the authority here; its callers check who may release.
+    revision.publish(user=user, log_action=True, skip_permission_checks=True)
+    record.released_at = timezone.now()
+    record.save()
+    live_page = page_model.objects.get(pk=page.pk)
+    log(
+        instance=live_page,
+        action=RELEASE_LOG_ACTION,
+        user=user,
+        revision=revision,
+        data={"reason": reason.value, "note": note, "revision_id": revision.pk},
+    )
+    return live_page
+
+
+def _fill_release_fields(page, revision: Revision) -> dict:
+    """Agency, index number and publication date of a page going live; returns the changes
+    to write into the revision as well."""
     page_model = type(page)
     content_changes = {}
     if hasattr(page, "agency_id") and page.agency_id is None:
@@ -124,7 +241,7 @@ def _release_one(revision: Revision, *, reason, user, note):
             page.agency = default_agency
             content_changes["agency"] = default_agency.pk
     if hasattr(page, "index_number") and not page.index_number:
-        number = assign_index_number(page)
+        number = _issue_index_number(page)
         # On the page too: with_content_json keeps the page's number over the revision's.
         page.index_number = number.value
         page_model.objects.filter(pk=page.pk).update(index_number=number.value)
@@ -132,16 +249,41 @@ def _release_one(revision: Revision, *, reason, user, note):
     if hasattr(page, "published_date") and not revision.content.get("published_date"):
         tz = ZoneInfo(govinfo_settings.SITE_TIME_ZONE)
         content_changes["published_date"] = timezone.now().astimezone(tz).date().isoformat()
-    if content_changes:
-        revision.content.update(content_changes)
-        revision.save(update_fields=["content"])
-    # The release service is the authority here; its callers check who may release.
-    revision.publish(user=user, log_action=True, skip_permission_checks=True)
-    live_page = page_model.objects.get(pk=page.pk)
-    log(
-        instance=live_page,
-        action=RELEASE_LOG_ACTION,
-        user=user,
-        data={"reason": reason.value, "note": note, "revision_id": revision.pk},
-    )
-    return live_page
+    return content_changes
+
+
+def _issue_index_number(page) -> IndexNumber:
+    """The next number, or a refusal that says what to fix: never a raw database error."""
+    try:
+        with transaction.atomic():  # a savepoint: PostgreSQL aborts the transaction otherwise
+            return assign_index_number(page)
+    except ValidationError as exc:
+        raise ReleaseRefused(page, " ".join(exc.messages), code="index_number") from exc
+    except IntegrityError as exc:
+        raise ReleaseRefused(page, gettext(
+            "“%(title)s” was not released: the index number it would get is already in use. "
+            "Another agency probably has the same code in index numbers (%(code)s); give each "
+            "agency its own code, then release again.") % {
+            "title": page.title, "code": page.agency.index_code if page.agency_id else "-"},
+            code="index_number_taken") from exc
+
+
+def complete_scheduled_release(page, record: ReleaseRecord) -> None:
+    """Wagtail's scheduler made a release-approved revision live: number it, date it, log it.
+    Called by the guard after the page row is saved, in the scheduler's transaction."""
+    revision = record.revision
+    with transaction.atomic(), _releasing_pages([page.pk]):
+        content_changes = _fill_release_fields(page, revision)
+        if content_changes:
+            revision.content.update(content_changes)
+            revision.save(update_fields=["content"])
+            fields = {k: v for k, v in content_changes.items() if k != "index_number"}
+            if "agency" in fields:
+                fields["agency_id"] = fields.pop("agency")
+            if fields:
+                type(page).objects.filter(pk=page.pk).update(**fields)
+        record.released_at = timezone.now()
+        record.save(update_fields=["released_at"])
+        log(instance=page, action=RELEASE_LOG_ACTION, user=record.user, revision=revision,
+            data={"reason": record.reason, "note": record.note, "revision_id": revision.pk,
+                  "scheduled": True})

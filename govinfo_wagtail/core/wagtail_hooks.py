@@ -1,11 +1,13 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.ui.components import Component
 from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from .documents import refuse_unreleased_document
 from .models import Agency, Topic
-from .release import RELEASE_LOG_ACTION
+from .release import RELEASE_LOG_ACTION, SCHEDULED_LOG_ACTION
 
 
 class AgencyViewSet(SnippetViewSet):
@@ -52,3 +54,66 @@ def register_release_log_action(actions):
             if note:
                 return _("Released: %(reason)s (%(note)s)") % {"reason": reason, "note": note}
             return _("Released: %(reason)s") % {"reason": reason}
+
+    @actions.register_action(SCHEDULED_LOG_ACTION)
+    class ScheduledReleaseAction(LogFormatter):
+        label = _("Approved for release at a set time")
+
+        def format_message(self, log_entry):
+            from django.utils.dateparse import parse_datetime
+            from django.utils.formats import date_format
+            from django.utils.timezone import localtime
+
+            when = parse_datetime(log_entry.data.get("go_live_at", ""))
+            return _("Approved; goes live at %(when)s") % {
+                "when": date_format(localtime(when), "DATETIME_FORMAT") if when else "-"}
+
+
+@hooks.register("before_serve_page")
+def serve_only_released(page, request, serve_args, serve_kwargs):
+    """Defence in depth: a disclosure page is shown only while its live revision went live
+    through the release service; a live flag written around it (QuerySet.update, raw SQL)
+    is treated as not live, and the administrators are alerted."""
+    from django.http import Http404
+
+    from .guard import disclosure_model, logger
+
+    if disclosure_model(page) is None:
+        return None
+    if not page.specific_deferred.is_released():
+        logger.error("Disclosure page %s (%s) is live without a release record; not served. "
+                     "See the dashboard panel “Live without a release record”.",
+                     page.pk, page.url_path)
+        raise Http404
+    return None
+
+
+class LiveWithoutRecordPanel(Component):
+    """For administrators: live disclosure pages whose live revision has no release record."""
+
+    name = "govinfo_live_without_record"
+    order = 50
+    template_name = "govinfo_core/live_without_record_panel.html"
+
+    def __init__(self, pages, total):
+        self.pages = pages
+        self.total = total
+
+    def get_context_data(self, parent_context=None):
+        return {"pages": self.pages, "total": self.total}
+
+
+@hooks.register("construct_homepage_panels")
+def add_live_without_record_panel(request, panels):
+    from .models import DisclosurePage
+
+    if not request.user.has_perm("govinfo_core.view_releaserecord"):
+        return
+    qs = DisclosurePage.objects.live_without_record().order_by("-last_published_at")
+    pages = list(qs[:20])
+    if pages:
+        panels.insert(0, LiveWithoutRecordPanel(pages, qs.count()))
+
+
+# Attachments of drafts and of restricted pages are not public (core/documents.py).
+hooks.register("before_serve_document", refuse_unreleased_document)

@@ -116,7 +116,7 @@ class PolicyDocumentPage(_ReleaseRulesMixin, DisclosurePage):
         return self.issuing_agency or self.agency
 
     def get_live_interpretations(self):
-        return (InterpretationPage.objects.live().public()
+        return (InterpretationPage.objects.released().public()
                 .filter(policy_links__policy=self).distinct().order_by("-published_date", "pk"))
 
 
@@ -151,7 +151,7 @@ class InterpretationPage(_ReleaseRulesMixin, DisclosurePage):
     def get_public_policies(self):
         """Live, public policies, for links; the others are named in a notice."""
         ids = [link.policy_id for link in self.policy_links.all()]
-        return PolicyDocumentPage.objects.filter(pk__in=ids).live().public()
+        return PolicyDocumentPage.objects.filter(pk__in=ids).released().public()
 
 
 class InterpretedPolicy(Orderable):

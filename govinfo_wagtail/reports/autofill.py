@@ -67,7 +67,7 @@ class CatalogueTopicPolicySource(PolicySource):
                 | (Q(topic__name__in=topics)
                    & ~Q(pk__in=policy_model.objects.values("pk")))
             )
-        return (DisclosurePage.objects.live().public()
+        return (DisclosurePage.objects.released().public()
                 .filter(agency=agency).filter(selection))
 
     def describe(self) -> str:

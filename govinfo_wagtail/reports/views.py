@@ -25,7 +25,7 @@ def agency_reports(page):
 
     if not page.agency_id:
         return AnnualReportPage.objects.none()
-    return (AnnualReportPage.objects.live().public().filter(agency_id=page.agency_id)
+    return (AnnualReportPage.objects.released().public().filter(agency_id=page.agency_id)
             .order_by("-year"))
 
 

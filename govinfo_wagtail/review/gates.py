@@ -7,8 +7,6 @@ so :func:`act_on_gate` validates it again here, whatever the form already did.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from typing import Any
 
@@ -21,6 +19,7 @@ from wagtail.log_actions import log
 from wagtail.models import TaskState, WorkflowState
 
 from ..conf import govinfo_settings
+from ..core.content import content_digest
 
 GATE_DECISION_LOG_ACTION = "govinfo_review.gate_decision"
 OVERRIDE_LOG_ACTION = "govinfo_review.override"
@@ -30,15 +29,6 @@ MAX_OPINION = 5000
 MAX_REASON = 1000
 _FINGERPRINT = re.compile(r"^[0-9a-f]{16}$")
 
-# Fields of a revision's content that change without the content changing: tree position,
-# publication and lock state, timestamps, and reviewers' comments (Wagtail issue #13563).
-VOLATILE_FIELDS = frozenset({
-    "pk", "id", "path", "depth", "numchild", "url_path", "content_type", "page_ptr",
-    "disclosurepage_ptr", "translation_key", "locale", "alias_of", "owner", "live",
-    "has_unpublished_changes", "first_published_at", "last_published_at", "live_revision",
-    "latest_revision", "latest_revision_created_at", "draft_title", "locked", "locked_at",
-    "locked_by", "expired", "index_number", "comments", "wagtail_admin_comments",
-})
 
 
 class GateRefused(PermissionDenied):
@@ -48,12 +38,6 @@ class GateRefused(PermissionDenied):
         super().__init__(str(message))
         self.code = code
         self.message = message
-
-
-def content_digest(content: dict[str, Any]) -> str:
-    relevant = {k: v for k, v in content.items() if k not in VOLATILE_FIELDS}
-    raw = json.dumps(relevant, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 def may_pass(task, task_state, user) -> GateRefused | None:

@@ -20,6 +20,11 @@ class GateKind(models.TextChoices):
     OTHER = "other", _("Other review")
 
 
+# The gates every disclosure page passes, in this order, each by a different person. Sites may
+# add gates of their own (OTHER) anywhere; they cannot remove or reorder these.
+REQUIRED_GATE_KINDS: tuple[str, ...] = (GateKind.POLITICAL, GateKind.POLICY, GateKind.WORDING)
+
+
 # The checklists the issue asks for; each gate's list can be edited in the admin.
 DEFAULT_CHECKLISTS: dict[str, list[str]] = {
     GateKind.POLITICAL: ["无涉密内容", "无内部资料", "无个人隐私信息", "政治表述准确"],

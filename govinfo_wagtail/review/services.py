@@ -24,7 +24,7 @@ def may_release_in_emergency(user) -> bool:
 
 
 @transaction.atomic
-def emergency_release(page, user, reason: str):
+def emergency_release(page, user, reason: str, *, override_reason: str = ""):
     """Release the page's latest revision at once, with a written reason, through the one
     door to live; the page is then listed for a retrospective review."""
     from wagtail.models import WorkflowState
@@ -44,7 +44,8 @@ def emergency_release(page, user, reason: str):
     # A review in progress ends here; the retrospective review replaces it.
     for state in WorkflowState.objects.for_instance(page).active():
         state.cancel(user=user)
-    live = release(revision, reason=ReleaseReason.EMERGENCY, user=user, note=reason)[0]
+    live = release(revision, reason=ReleaseReason.EMERGENCY, user=user, note=reason,
+                   override_reason=override_reason)[0]
     EmergencyRelease.objects.create(page=live, revision=revision, reason=reason,
                                     released_by=user)
     log(instance=live, action=EMERGENCY_LOG_ACTION, user=user, revision=revision,

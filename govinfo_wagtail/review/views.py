@@ -19,7 +19,7 @@ from wagtail.admin.views.reports import ReportView
 from wagtail.log_actions import registry as log_registry
 from wagtail.models import Page, PageLogEntry
 
-from ..core.release import RELEASE_LOG_ACTION
+from ..core.release import RELEASE_LOG_ACTION, ReleaseRefused
 from .gates import GATE_DECISION_LOG_ACTION, OVERRIDE_LOG_ACTION, RESTART_LOG_ACTION
 from .inspection import check_revision
 from .models import EmergencyRelease
@@ -61,6 +61,11 @@ def check_page(request, page_id: int):
 class EmergencyReleaseForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 4}),
                              min_length=5, max_length=2000)
+    override_reason = forms.CharField(
+        label=_("Reason to override blocking findings"), required=False, max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only if the automated checks report blocking findings: the release "
+                    "stops unless you say why it must go out anyway. Recorded per finding."))
 
 
 def emergency_release_view(request, page_id: int):
@@ -72,9 +77,12 @@ def emergency_release_view(request, page_id: int):
     form = EmergencyReleaseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            emergency_release(page, request.user, form.cleaned_data["reason"])
+            emergency_release(page, request.user, form.cleaned_data["reason"],
+                              override_reason=form.cleaned_data["override_reason"])
         except ValidationError as exc:
             form.add_error("reason", exc)
+        except ReleaseRefused as exc:
+            form.add_error(None, exc.message)
         else:
             messages.success(request, _("Released in an emergency; it is listed for a "
                                         "retrospective review."))

@@ -10,7 +10,7 @@ from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from . import views
+from . import admin_refusals, release_checks, views  # noqa: F401 (the first two register hooks)
 from .gates import GATE_DECISION_LOG_ACTION, OVERRIDE_LOG_ACTION, RESTART_LOG_ACTION
 from .models import LexiconWord
 from .services import (
@@ -201,3 +201,6 @@ def register_review_log_actions(actions):
     @actions.register_action(RETROSPECTIVE_LOG_ACTION)
     class Retrospective(LogFormatter):
         label = _("Retrospective review of an emergency release")
+
+
+from . import workflow_admin  # noqa: E402,F401 (Settings → Workflows refuses incomplete workflows)

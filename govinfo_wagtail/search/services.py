@@ -129,8 +129,9 @@ def sync_search_document(page_id: int) -> bool:
 
     from ..core.models import DisclosurePage
 
-    base = DisclosurePage.objects.filter(pk=page_id).first()
-    public = base is not None and base.live and Page.objects.filter(pk=page_id).public().exists()
+    # Released (its live revision has a release record), not merely live.
+    base = DisclosurePage.objects.released().filter(pk=page_id).first()
+    public = base is not None and Page.objects.filter(pk=page_id).public().exists()
     if not public:
         SearchDocument.objects.filter(page_id=page_id).delete()
         return False
@@ -548,5 +549,6 @@ def lookup_index_number(q: str):
     canonical = analysis.canonical_index_number(q)
     if canonical is None:
         return None
-    candidates = DisclosurePage.objects.live().public().filter(index_number__iexact=canonical)
+    candidates = DisclosurePage.objects.released().public().filter(
+        index_number__iexact=canonical)
     return candidates.first()

@@ -12,7 +12,7 @@ from django.test import override_settings
 from govinfo_wagtail.catalogue.models import CatalogueItemPage
 from govinfo_wagtail.core.index_numbers import release_year, validate_pattern
 from govinfo_wagtail.core.models import DisclosureSettings, IndexNumber
-from govinfo_wagtail.core.release import ReleaseReason, release
+from govinfo_wagtail.core.release import ReleaseReason, ReleaseRefused, release
 from tests.conftest import add_draft, add_live
 
 REPO = Path(__file__).resolve().parents[2]
@@ -56,7 +56,7 @@ def test_site_pattern_applies_when_agency_has_none(catalogue, agency, root_page)
 
 def test_page_without_agency_is_refused_with_a_clear_message(catalogue):
     page = add_draft(catalogue, CatalogueItemPage(title="无机构"))
-    with pytest.raises(ValidationError, match="无机构"):
+    with pytest.raises(ReleaseRefused, match="无机构"):
         release(page.get_latest_revision(), reason=ReleaseReason.TEST)
     page.refresh_from_db()
     assert not page.live

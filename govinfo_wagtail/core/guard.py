@@ -1,0 +1,107 @@
+"""The last line of defence: nothing but the release service makes a disclosure page live or
+changes what the public reads on it, whatever Python class the saved instance has.
+
+Connected to ``pre_save`` for every model, so that a generic ``Page`` instance, a specific
+page, an alias and a fixture (``loaddata`` saves raw rows) are all checked. Taking a page down
+is never refused. Writes that skip Django's signals (``QuerySet.update``, ``bulk_update``,
+raw SQL) are out of its reach; the release records cover them (see ``ReleaseRecord``).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib.contenttypes.models import ContentType
+from wagtail.models import Page
+
+from .content import changed_content_fields
+
+logger = logging.getLogger("govinfo_wagtail.integrity")
+
+
+def disclosure_model(instance) -> type | None:
+    """The disclosure page type ``instance`` stands for, whatever its Python class."""
+    from .models import DisclosurePage
+
+    if isinstance(instance, DisclosurePage):
+        return type(instance)
+    if not isinstance(instance, Page) or not instance.content_type_id:
+        return None
+    model = ContentType.objects.get_for_id(instance.content_type_id).model_class()
+    return model if model is not None and issubclass(model, DisclosurePage) else None
+
+
+def check_page_save(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
+    """pre_save receiver: refuse a save that would put unreleased content live."""
+    if not issubclass(sender, Page) or disclosure_model(instance) is None:
+        return
+    from .release import AliasRefused, ReleaseRefused, is_being_released
+
+    if instance.alias_of_id and instance.pk is None:
+        raise AliasRefused(instance)
+    if is_being_released(instance.pk) or is_being_released(instance.alias_of_id):
+        return
+    if not instance.live:
+        return  # a draft, or a page being taken down
+    current = None
+    if instance.pk is not None:
+        current = Page.objects.filter(pk=instance.pk).values("live", "live_revision_id").first()
+    if current and current["live"] and current["live_revision_id"] == instance.live_revision_id:
+        changed = changed_content_fields(instance, update_fields)
+        if changed:
+            raise ReleaseRefused(instance, changed_fields=changed)
+        return  # bookkeeping of a live page: a move, a lock, a new draft's pointer
+    if _released_by_schedule(instance, raw):
+        return
+    raise ReleaseRefused(instance)
+
+
+def _released_by_schedule(instance, raw: bool) -> bool:
+    """Wagtail's scheduler publishing a revision the release service approved for a future
+    time, or a fixture of a page whose live revision has its release record."""
+    from .models import DisclosurePage, ReleaseRecord
+
+    records = ReleaseRecord.objects.filter(revision_id=instance.live_revision_id)
+    if raw:
+        return records.filter(released_at__isnull=False).exists()
+    if not isinstance(instance, DisclosurePage):
+        return False
+    record = records.filter(released_at__isnull=True).order_by("-pk").first()
+    if record is None:
+        return False
+    instance._govinfo_scheduled_record = record
+    return True
+
+
+def finish_scheduled_release(sender, instance, raw=False, **kwargs) -> None:
+    """post_save receiver: a scheduled release that just went live gets its number and log."""
+    record = getattr(instance, "_govinfo_scheduled_record", None)
+    if record is None or raw:
+        return
+    del instance._govinfo_scheduled_record
+    from .release import complete_scheduled_release
+
+    complete_scheduled_release(instance, record)
+
+
+def clear_unapproved_schedule(sender, instance, raw=False, **kwargs) -> None:
+    """post_save receiver for revisions: a disclosure revision may wait for Wagtail's scheduler
+    only when the release service approved it. Otherwise its schedule is cleared here, so that
+    ``publish_scheduled`` never meets it (it would stop at the refusal)."""
+    if raw or instance.approved_go_live_at is None:
+        return
+    from .models import DisclosurePage, ReleaseRecord
+    from .release import is_being_released
+
+    model = instance.content_type.model_class() if instance.content_type_id else None
+    if model is None or not issubclass(model, DisclosurePage):
+        return
+    page_id = int(instance.object_id)
+    if is_being_released(page_id) or ReleaseRecord.objects.filter(
+        revision_id=instance.pk, released_at__isnull=True
+    ).exists():
+        return
+    type(instance).objects.filter(pk=instance.pk).update(approved_go_live_at=None)
+    instance.approved_go_live_at = None
+    logger.warning("Cleared the schedule of revision %s of disclosure page %s: it was not "
+                   "approved by review", instance.pk, page_id)
