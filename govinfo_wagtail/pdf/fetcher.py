@@ -2,8 +2,9 @@
 
 Allowed: ``data:`` URIs; the packaged fonts (``govinfo-font:<name>``); and, on the site's
 own host, static files and media files of public content (Wagtail images and renditions,
-documents in collections without view restrictions) — read from storage, never over the
-network. Everything else is refused: ``file://`` (WeasyPrint's default fetcher would embed
+documents that an anonymous visitor may download: not in a private collection, and, for
+disclosure content, used by a live, released, public page) — read from storage, never over
+the network. Everything else is refused: ``file://`` (WeasyPrint's default fetcher would embed
 ``/etc/passwd`` for ``<a rel="attachment">``), other hosts, other paths, private documents.
 """
 
@@ -28,10 +29,12 @@ class FetchRefused(ValueError):
 
 def public_media_file(name: str) -> bool:
     """Whether a media file belongs to public content: an image or rendition (Wagtail serves
-    those publicly anyway), or a document whose collection has no view restriction."""
+    those publicly anyway), or a document that Wagtail's document view would serve to an
+    anonymous visitor — every ``before_serve_document`` hook is asked, so the collection's
+    privacy and the disclosure rule (a draft's or a restricted page's attachment is not
+    public) decide here exactly as they do for a download."""
     from wagtail.documents import get_document_model
     from wagtail.images import get_image_model
-    from wagtail.models import CollectionViewRestriction
 
     image_model = get_image_model()
     if image_model.objects.filter(file=name).exists():
@@ -39,10 +42,26 @@ def public_media_file(name: str) -> bool:
     if image_model.get_rendition_model().objects.filter(file=name).exists():
         return True
     document = get_document_model().objects.filter(file=name).select_related("collection").first()
-    if document is None:
-        return False
-    collections = document.collection.get_ancestors(inclusive=True)
-    return not CollectionViewRestriction.objects.filter(collection__in=collections).exists()
+    return document is not None and anonymous_may_download(document)
+
+
+def anonymous_may_download(document) -> bool:
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404, HttpRequest, HttpResponse
+    from wagtail import hooks
+
+    request = HttpRequest()
+    request.method, request.path = "GET", document.url
+    request.user = AnonymousUser()
+    request.session = {}  # no password of any view restriction entered
+    for hook in hooks.get_hooks("before_serve_document"):
+        try:
+            if isinstance(hook(document, request), HttpResponse):
+                return False
+        except (Http404, PermissionDenied):
+            return False
+    return True
 
 
 class SiteOnlyURLFetcher(URLFetcher):
