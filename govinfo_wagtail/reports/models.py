@@ -19,6 +19,7 @@ from .formats import ReportFormat, all_formats, format_for_year, normalise_data
 from .formats.validation import Issue, validate
 from .formats.validation import errors as only_errors
 from .forms import AnnualReportPageForm
+from .storage import private_storage
 
 
 def format_choices() -> list[tuple[str, str]]:
@@ -206,7 +207,9 @@ class AnnualReportPDF(models.Model):
 
     page = models.OneToOneField(AnnualReportPage, on_delete=models.CASCADE, related_name="pdf")
     revision_id = models.PositiveIntegerField(null=True, blank=True)
-    file = models.FileField(upload_to="govinfo_reports/pdf/", blank=True)
+    # Outside MEDIA_ROOT: served only by the page's guarded pdf/ route (storage.py).
+    file = models.FileField(upload_to="govinfo_reports/pdf/", blank=True,
+                            storage=private_storage)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
     error = models.TextField(blank=True)
     generated_at = models.DateTimeField(null=True, blank=True)

@@ -68,7 +68,7 @@ def build_report_pdf(page, fetcher: SiteOnlyURLFetcher | None = None) -> bytes:
 
 
 def generated_name(page) -> str:
-    # Unguessable: the file sits in MEDIA_ROOT, and the public gets the PDF through the
-    # page's pdf/ route, which Wagtail's view restrictions guard; the media URL must not
-    # be a way around them.
+    # The public gets the PDF only through the page's pdf/ route, which Wagtail's view
+    # restrictions guard; the file is in the private storage (storage.py), outside
+    # MEDIA_ROOT. Unguessable all the same, in case a web server is pointed at it.
     return f"{page.year}-{secrets.token_urlsafe(16)}.pdf"

@@ -13,7 +13,8 @@ def report_published(sender, instance, revision=None, **kwargs) -> None:
 
 
 def report_unpublished(sender, instance, **kwargs) -> None:
-    """A report taken down takes its PDF down too: the file sits in public media storage."""
+    """A report taken down takes its PDF down too (the route would refuse it anyway: it
+    answers only for a live page)."""
     from .models import AnnualReportPDF
 
     for record in AnnualReportPDF.objects.filter(page_id=instance.pk):
