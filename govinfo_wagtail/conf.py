@@ -28,6 +28,13 @@ DEFAULTS = {
     "SEARCH_RANK_WINDOW": 500,
     # Items in the RSS/Atom feeds of a catalogue.
     "FEED_ITEMS": 50,
+    # Catalogue import (govinfo_import and the admin): a file is refused, with the limit
+    # named, as soon as it passes one of these; the admin refuses larger uploads.
+    "IMPORT_MAX_ROWS": 200_000,
+    "IMPORT_MAX_COLUMNS": 200,
+    "IMPORT_MAX_CELL_CHARS": 100_000,
+    "IMPORT_MAX_CELLS": 4_000_000,
+    "IMPORT_MAX_UPLOAD_BYTES": 20 * 1024 * 1024,
     # Name of the Django group whose members may import with --publish in the admin.
     "ADMIN_GROUP": "信息公开管理员",
     "EDITOR_GROUP": "信息员",

@@ -10,12 +10,21 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ..conf import govinfo_settings
 from ..core.models import DisclosurePage
 from . import importing
 from .exporting import export_catalogue
 from .models import CatalogueIndexPage
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+# Report lines shown on the page: a file with many bad rows does not make a huge page.
+MAX_REPORT_LINES = 200
+
+
+def _too_large_message() -> str:
+    limit = govinfo_settings.IMPORT_MAX_UPLOAD_BYTES
+    return _("The file is larger than %(mb)s MB, the limit (setting "
+             "GOVINFO_IMPORT_MAX_UPLOAD_BYTES). Split it into several files, or use the "
+             "govinfo_import command.") % {"mb": f"{limit / (1024 * 1024):g}"}
 
 
 def _require_admin(user) -> None:
@@ -40,25 +49,53 @@ class ImportForm(forms.Form):
         label=gettext_lazy("Reason for releasing without review"), required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    override_findings = forms.CharField(
+        label=gettext_lazy("Override blocking findings of the automated checks, with this "
+                           "reason"),
+        help_text=gettext_lazy("Only with “Release at once”. Empty: rows whose release the "
+                               "automated checks block are not imported and are listed in "
+                               "the report. Filled in: they are released, and the override "
+                               "is recorded with this reason for each finding of each page."),
+        required=False, widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise ValidationError(_("The file is larger than %(mb)d MB.")
-                                  % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)})
+        if upload.size > govinfo_settings.IMPORT_MAX_UPLOAD_BYTES:
+            raise ValidationError(_too_large_message(), code="file_too_large")
         return upload
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("publish") and not (cleaned.get("reason") or "").strip():
             self.add_error("reason", _("Give the reason for releasing without review."))
+        if (cleaned.get("override_findings") or "").strip() and not cleaned.get("publish"):
+            self.add_error("override_findings", _(
+                "Overriding the automated checks applies only to items released at once."))
         return cleaned
+
+
+def _shown(lines: list[str]) -> list[str]:
+    if len(lines) <= MAX_REPORT_LINES:
+        return lines
+    return lines[:MAX_REPORT_LINES] + [_("… and %(count)d more lines.") % {
+        "count": len(lines) - MAX_REPORT_LINES}]
 
 
 def import_view(request):
     _require_admin(request.user)
-    form = ImportForm(request.POST or None, request.FILES or None)
     report, summary = [], ""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if request.method == "POST" and length > govinfo_settings.IMPORT_MAX_UPLOAD_BYTES + 65536:
+        # Refused before the body is read: an upload far over the limit is not stored at all.
+        return TemplateResponse(request, "govinfo_catalogue/admin/import.html", {
+            "form": ImportForm(), "report": [], "summary": _too_large_message(),
+            "summary_error": True, "catalogues": CatalogueIndexPage.objects.all(),
+        })
+    form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         upload = data["file"]
@@ -86,16 +123,27 @@ def import_view(request):
                         validation.rows, parent=data["catalogue"], user=request.user,
                         publish=data["publish"], reason=data["reason"],
                         context=validation.context,
+                        override_reason=data["override_findings"],
                     )
                 except (importing.RowImportFailed, ValidationError, PermissionDenied) as exc:
                     summary = _("The import failed and nothing was written: %(error)s") % {
                         "error": getattr(exc, "message", None) or exc}
                 else:
-                    messages.success(request, _("Imported %(count)d items into “%(parent)s”.")
-                                     % {"count": len(pages), "parent": data["catalogue"].title})
-                    form = ImportForm()
+                    if pages:
+                        messages.success(request, _("Imported %(count)d items into "
+                                                    "“%(parent)s”.") % {
+                            "count": len(pages), "parent": data["catalogue"].title})
+                    blocked = validation.context.blocked
+                    if blocked:
+                        report = [str(row) for row in blocked]
+                        summary = _(
+                            "%(count)d rows were not imported: the automated checks block "
+                            "their release. Correct them and import them again, or override "
+                            "the findings with a reason.") % {"count": len(blocked)}
+                    else:
+                        form = ImportForm()
     return TemplateResponse(request, "govinfo_catalogue/admin/import.html", {
-        "form": form, "report": report, "summary": summary,
+        "form": form, "report": _shown(report), "summary": summary,
         "catalogues": CatalogueIndexPage.objects.all(),
     })
 

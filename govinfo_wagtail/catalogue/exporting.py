@@ -19,9 +19,10 @@ from django.db.models import QuerySet
 from ..core.models import DisclosurePage, Topic, Validity
 from .importing import COLUMNS, PAGE_KINDS, VALIDITY_LABELS
 
-# Characters that make a spreadsheet treat a cell as a formula (CSV injection); the import
+# Characters that make a spreadsheet treat a cell as a formula (CSV injection), and a leading
+# tab or carriage return, which some spreadsheets skip before looking for one; the import
 # removes the protecting apostrophe again.
-FORMULA_PREFIXES = ("=", "+", "-", "@")
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def export_catalogue(queryset: QuerySet, format: str = "xlsx", *,

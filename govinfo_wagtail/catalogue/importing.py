@@ -19,12 +19,14 @@ All messages go through gettext; the English source strings use named placeholde
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
 import zipfile
+import zlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -43,7 +45,8 @@ from wagtail.models import Page
 from ..conf import govinfo_settings
 from ..core.index_numbers import register_legacy_index_number
 from ..core.models import Agency, DisclosurePage, DisclosureSettings, IndexNumber, Topic, Validity
-from ..core.release import ReleaseReason, release
+from ..core.release import ReleaseBlocked, ReleaseReason, release
+from .xlsx import Limits
 
 # --------------------------------------------------------------------------------------------
 # Columns
@@ -246,8 +249,11 @@ class BadCell:
 
 @dataclass
 class Table:
+    """The header row, and the data rows as an iterator: a file is read only as far as the
+    validation goes (a bad header stops it), and never past the limits."""
+
     headers: list[Any]
-    rows: list[tuple[int, list[Any]]]  # (row number as the user sees it, cells)
+    rows: Iterable[tuple[int, list[Any]]]  # (row number as the user sees it, cells)
     format: str
     encoding: str | None = None
 
@@ -255,27 +261,80 @@ class Table:
 EXCEL_ERRORS = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A",
                 "#GETTING_DATA", "#SPILL!", "#CALC!"}
 
+EXCERPT_CHARS = 50
 
-def read_table(data: bytes, filename: str, *, encoding: str | None = None) -> Table:
+
+def excerpt(value: Any, limit: int = EXCERPT_CHARS) -> str:
+    """The start of a value for a message: at most ``limit`` characters and "…"."""
+    text = value if isinstance(value, str) else _text(value)
+    return text[:limit] + "…" if len(text) > limit else text
+
+
+def import_limits() -> Limits:
+    """The limits on what one import file may hold (``GOVINFO_IMPORT_MAX_*``)."""
+    return Limits(rows=govinfo_settings.IMPORT_MAX_ROWS,
+                  columns=govinfo_settings.IMPORT_MAX_COLUMNS,
+                  cell_chars=govinfo_settings.IMPORT_MAX_CELL_CHARS,
+                  cells=govinfo_settings.IMPORT_MAX_CELLS)
+
+
+def _number(value: int) -> str:
+    return f"{value:,}"
+
+
+def limit_problem(code: str, limits: Limits, *, row: int | None = None,
+                  column: int | None = None, value: str = "") -> Problem:
+    """The file-level problem for a passed limit: which limit, its setting, and where."""
+    where = ""
+    if row is not None and column is not None:
+        where = _("Row %(row)d, column %(column)d: ") % {"row": row, "column": column}
+    elif row is not None:
+        where = _("Row %(row)d: ") % {"row": row}
+    if code == "cell_too_long":
+        message = _("a cell holds more than %(limit)s characters (the limit, setting "
+                    "GOVINFO_IMPORT_MAX_CELL_CHARS); it begins “%(excerpt)s”.") % {
+            "limit": _number(limits.cell_chars), "excerpt": excerpt(value)}
+    elif code == "too_many_columns":
+        message = _("the row has more than %(limit)s columns (the limit, setting "
+                    "GOVINFO_IMPORT_MAX_COLUMNS).") % {"limit": _number(limits.columns)}
+    elif code == "too_many_rows":
+        message = _("the file has more than %(limit)s data rows (the limit, setting "
+                    "GOVINFO_IMPORT_MAX_ROWS): split it into several files.") % {
+            "limit": _number(limits.rows)}
+    else:
+        message = _("the file has more than %(limit)s filled cells (the limit, setting "
+                    "GOVINFO_IMPORT_MAX_CELLS): split it into several files.") % {
+            "limit": _number(limits.cells)}
+    message = _("The file was not imported: %(where)s%(reason)s") % {
+        "where": where, "reason": message}
+    return Problem(code, message, value=excerpt(value))
+
+
+def read_table(data: bytes, filename: str, *, encoding: str | None = None,
+               limits: Limits | None = None) -> Table:
     """Read the first worksheet of an .xlsx file, or a CSV file (UTF-8, with or without BOM,
-    GBK/GB18030 or UTF-16), into a :class:`Table`."""
+    GBK/GB18030 or UTF-16), into a :class:`Table`, within ``limits`` (default: the
+    ``GOVINFO_IMPORT_MAX_*`` settings). A limit passed in the data rows raises
+    :class:`ImportFileError` while the rows are read (in :func:`validate`)."""
+    limits = limits or import_limits()
     name = filename.rsplit("/", 1)[-1]
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if not data:
         raise ImportFileError(Problem("empty_file", _("The file “%(name)s” is empty (0 bytes).")
-                                      % {"name": name}))
+                                      % {"name": excerpt(name)}))
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise ImportFileError(Problem("xls_format", _(
             "“%(name)s” is an old-format Excel file (.xls) or an encrypted workbook: save it as "
             "an Excel workbook (.xlsx) without a password, or as CSV, and try again."
-        ) % {"name": name}))
+        ) % {"name": excerpt(name)}))
     if ext in ("xlsx", "xlsm") or (ext not in ("csv", "txt") and data[:4] == b"PK\x03\x04"):
-        return _read_xlsx(data, name)
+        return _table(_read_xlsx(data, excerpt(name), limits), "xlsx", limits)
     if ext in ("csv", "txt"):
-        return _read_csv(data, name, encoding)
+        used = _detect_encoding(data, excerpt(name), encoding)
+        return _table(_read_csv(data, excerpt(name), used, limits), "csv", limits, used)
     raise ImportFileError(Problem("unsupported_format", _(
         "“%(name)s” is not a supported file: use an Excel workbook (.xlsx) or a CSV file (.csv)."
-    ) % {"name": name}))
+    ) % {"name": excerpt(name)}))
 
 
 def _not_xlsx(name: str) -> ImportFileError:
@@ -285,87 +344,87 @@ def _not_xlsx(name: str) -> ImportFileError:
     ) % {"name": name}))
 
 
-def _read_xlsx(data: bytes, name: str) -> Table:
-    import openpyxl
+def _read_xlsx(data: bytes, name: str, limits: Limits) -> Iterator[tuple[int, list[Any]]]:
+    """Rows of the first worksheet, parsed as they are read (see :mod:`.xlsx`)."""
+    from . import xlsx
 
     if data[:4] != b"PK\x03\x04":
         raise _not_xlsx(name)
     try:
-        values_book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            has_formulas = any(
-                _FORMULA_RE.search(archive.read(info))
-                for info in archive.infolist()
-                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
-            )
-        formula_book = (openpyxl.load_workbook(io.BytesIO(data), read_only=True)
-                        if has_formulas else None)
-    except Exception as exc:  # openpyxl raises many kinds for damaged or foreign zip files
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        book = xlsx.open_workbook(archive, limits)
+    except xlsx.XlsxLimit as exc:
+        raise ImportFileError(limit_problem(exc.code, limits, value=exc.excerpt)) from None
+    except (xlsx.XlsxError, zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError,
+            zlib.error, KeyError, ValueError, NotImplementedError) as exc:
         raise _not_xlsx(name) from exc
-    try:
-        if not values_book.worksheets:
-            raise ImportFileError(Problem("no_header", _("The file has no worksheet.")))
-        values_sheet = values_book.worksheets[0]
-        values_sheet.reset_dimensions()
-        formula_rows: Iterable = ()
-        if formula_book is not None:
-            formula_sheet = formula_book.worksheets[0]
-            formula_sheet.reset_dimensions()
-            formula_rows = formula_sheet.iter_rows()
-        formula_iter = iter(formula_rows)
-        rows = []
-        for number, cells in enumerate(values_sheet.iter_rows(values_only=True), start=1):
-            formulas = next(formula_iter, ()) if formula_book is not None else ()
-            cells = list(cells)
-            for index, cell in enumerate(formulas):
-                if cell.data_type == "f" and index < len(cells):
-                    value = cells[index]
-                    if value is None:
-                        cells[index] = BadCell("formula_no_value", str(cell.value))
-                    elif isinstance(value, str) and value in EXCEL_ERRORS:
-                        cells[index] = BadCell("formula_error", value)
-            rows.append((number, cells))
-    except ImportFileError:
-        raise
-    except Exception as exc:
-        raise _not_xlsx(name) from exc
-    finally:
-        values_book.close()
-        if formula_book is not None:
-            formula_book.close()
-    return _table(rows, "xlsx")
+
+    def rows():
+        try:
+            for number, cells in book.rows():
+                for index, cell in enumerate(cells):
+                    if isinstance(cell, xlsx.FormulaCell):
+                        if cell.value is None:
+                            cells[index] = BadCell("formula_no_value", cell.formula)
+                        elif cell.error or (isinstance(cell.value, str)
+                                            and cell.value in EXCEL_ERRORS):
+                            cells[index] = BadCell("formula_error", cell.value)
+                        else:
+                            cells[index] = cell.value
+                yield number, cells
+        except xlsx.XlsxLimit as exc:
+            raise ImportFileError(limit_problem(exc.code, limits, row=exc.row,
+                                                column=exc.column, value=exc.excerpt)) from None
+        except (xlsx.XlsxError, zipfile.BadZipFile, OSError, EOFError, zlib.error,
+                NotImplementedError) as exc:
+            raise _not_xlsx(name) from exc
+
+    return rows()
 
 
-# A formula element (<f>, <f t="shared" …/>, or prefixed <x:f>) in a worksheet's XML.
-_FORMULA_RE = re.compile(rb"<(?:\w+:)?f[\s>/]")
-
-
-def _read_csv(data: bytes, name: str, encoding: str | None) -> Table:
-    text, used = _decode(data, encoding)
-    if "\x00" in text:
-        raise ImportFileError(Problem("not_text", _(
-            "“%(name)s” is not a text (CSV) file.") % {"name": name}))
-    first_line = text.split("\n", 1)[0]
+def _read_csv(data: bytes, name: str, used: str,
+              limits: Limits) -> Iterator[tuple[int, list[Any]]]:
+    """Records of a CSV file, read from a text stream a line at a time; a line longer than
+    ``limits`` allow is refused before it is read whole."""
+    # A whole row of the widest cells, with quotes and separators.
+    max_line = limits.columns * (limits.cell_chars + 3)
+    if csv.field_size_limit() < limits.cell_chars + 1:
+        csv.field_size_limit(limits.cell_chars + 1)  # process-wide; the default is 131,072
+    stream = io.TextIOWrapper(io.BytesIO(data), encoding=used, newline="")
+    first_line = stream.readline(max_line)
+    stream.seek(0)
     delimiter = max(",\t;", key=first_line.count) if first_line else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    state = {"line": 0}
+
+    def lines():
+        while True:
+            line = stream.readline(max_line)
+            if not line:
+                return
+            state["line"] += 1
+            if len(line) >= max_line and not line.endswith(("\n", "\r")):
+                raise ImportFileError(limit_problem("too_many_columns", limits,
+                                                    row=state["line"]))
+            yield line
+
+    reader = csv.reader(lines(), delimiter=delimiter)
     try:
-        rows = [(number, row) for number, row in enumerate(reader, start=1)]
+        yield from enumerate(reader, start=1)
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise ImportFileError(limit_problem("cell_too_long", limits,
+                                                row=reader.line_num)) from None
         raise ImportFileError(Problem("not_text", _(
             "“%(name)s” could not be read as CSV: %(error)s") % {"name": name, "error": exc}
         )) from exc
-    return _table(rows, "csv", used)
 
 
-def _decode(data: bytes, encoding: str | None) -> tuple[str, str]:
+def _detect_encoding(data: bytes, name: str, encoding: str | None) -> str:
+    """The encoding the whole file decodes in, checked a megabyte at a time (nothing is
+    kept), and that it holds no NUL character (a binary file)."""
     if encoding:
-        try:
-            return data.decode(encoding), encoding
-        except (UnicodeDecodeError, LookupError) as exc:
-            raise ImportFileError(Problem("undecodable", _(
-                "The file could not be read as %(encoding)s text.") % {"encoding": encoding}
-            )) from exc
-    if data.startswith(b"\xef\xbb\xbf"):
+        candidates = [encoding]
+    elif data.startswith(b"\xef\xbb\xbf"):
         candidates = ["utf-8-sig"]
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         candidates = ["utf-16"]
@@ -374,21 +433,59 @@ def _decode(data: bytes, encoding: str | None) -> tuple[str, str]:
         candidates = ["utf-8", "gb18030"]
     for candidate in candidates:
         try:
-            return data.decode(candidate), candidate
+            decoder = codecs.getincrementaldecoder(candidate)()
+        except LookupError:
+            break
+        try:
+            view = memoryview(data)
+            for start in range(0, len(data), 1 << 20):
+                if "\x00" in decoder.decode(view[start:start + (1 << 20)]):
+                    raise ImportFileError(Problem("not_text", _(
+                        "“%(name)s” is not a text (CSV) file.") % {"name": name}))
+            decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             continue
+        return candidate
+    if encoding:
+        raise ImportFileError(Problem("undecodable", _(
+            "The file could not be read as %(encoding)s text.") % {"encoding": excerpt(encoding)}
+        ))
     raise ImportFileError(Problem("undecodable", _(
         "The file could not be read as UTF-8 or GBK/GB18030 text: save it as “CSV UTF-8” or as "
         "an Excel workbook (.xlsx)."
     )))
 
 
-def _table(rows: list[tuple[int, list[Any]]], fmt: str, encoding: str | None = None) -> Table:
-    rows = [(n, cells) for n, cells in rows if not _is_blank(cells)]
-    if not rows:
-        raise ImportFileError(Problem("no_header", _("The file has no header row.")))
-    (_n, headers), *data = rows
-    return Table(headers=list(headers), rows=data, format=fmt, encoding=encoding)
+def _table(rows: Iterator[tuple[int, list[Any]]], fmt: str, limits: Limits,
+           encoding: str | None = None) -> Table:
+    rows = _bounded(rows, limits)
+    for _number, cells in rows:
+        if not _is_blank(cells):
+            return Table(headers=list(cells), rows=(r for r in rows if not _is_blank(r[1])),
+                         format=fmt, encoding=encoding)
+    raise ImportFileError(Problem("no_header", _("The file has no header row.")))
+
+
+def _bounded(rows: Iterator[tuple[int, list[Any]]],
+             limits: Limits) -> Iterator[tuple[int, list[Any]]]:
+    """The rows, refused as soon as one passes a limit (the xlsx reader checks most of them
+    while parsing already)."""
+    seen = cells_seen = 0
+    for number, cells in rows:
+        seen += 1
+        if seen > limits.rows + 1:  # the header row and the data rows
+            raise ImportFileError(limit_problem("too_many_rows", limits))
+        if len(cells) > limits.columns:
+            raise ImportFileError(limit_problem("too_many_columns", limits, row=number))
+        for index, cell in enumerate(cells):
+            if isinstance(cell, str) and len(cell) > limits.cell_chars:
+                raise ImportFileError(limit_problem("cell_too_long", limits, row=number,
+                                                    column=index + 1, value=cell))
+            if cell not in (None, ""):
+                cells_seen += 1
+        if cells_seen > limits.cells:
+            raise ImportFileError(limit_problem("too_many_cells", limits))
+        yield number, cells
 
 
 def _is_blank(cells) -> bool:
@@ -416,9 +513,27 @@ class ImportContext:
     headers: dict[str, str] = field(default_factory=dict)  # column key -> header in the file
     user: Any = None
     reason: str = ""
+    override_reason: str = ""  # with publish: overrides every blocking finding, logged per page
+    blocked: list[BlockedRow] = field(default_factory=list)  # rows not released, not created
 
     def column_name(self, key: str) -> str:
         return self.headers.get(key) or COLUMNS_BY_KEY[key].label
+
+
+@dataclass
+class BlockedRow:
+    """A row whose release the automated checks blocked: its page was not created."""
+
+    row: int
+    findings: list[Any]  # the release service's findings (.message, .matched, .location …)
+
+    def __str__(self) -> str:
+        reasons = _("; ").join(
+            _("%(message)s (“%(excerpt)s”)") % {"message": str(f.message).rstrip(".。"),
+                                               "excerpt": excerpt(f.matched)}
+            for f in self.findings)
+        return _("Row %(row)d: not imported, the automated checks block its release: "
+                 "%(reasons)s.") % {"row": self.row, "reasons": reasons}
 
 
 @dataclass
@@ -438,39 +553,35 @@ class Validation:
 
 
 def map_headers(headers: list[Any]) -> dict[int, Column]:
-    """Column index -> column. Raises :class:`ImportFileError` for unknown, repeated or
-    missing required headers."""
+    """Column index -> column. Raises :class:`ImportFileError` at the first unknown or
+    repeated header, or for a missing required one."""
     mapping: dict[int, Column] = {}
     seen: dict[str, int] = {}
-    problems = []
     for index, header in enumerate(headers):
         if header is None or not str(header).strip():
             continue
         header = _text(header)
         column = _HEADER_LOOKUP.get(_header_key(header))
         if column is None:
-            problems.append(Problem("unknown_column", _(
+            raise ImportFileError(Problem("unknown_column", _(
                 "Unknown column “%(header)s” (column %(index)d). Use the Chinese labels or the "
                 "English keys: %(accepted)s."
-            ) % {"header": str(header).strip(), "index": index + 1,
+            ) % {"header": excerpt(header), "index": index + 1,
                  "accepted": "、".join(f"{c.label}/{c.key}" for c in COLUMNS)},
-                column=None, value=str(header)))
-        elif column.key in seen:
-            problems.append(Problem("duplicate_column", _(
+                value=excerpt(header)))
+        if column.key in seen:
+            raise ImportFileError(Problem("duplicate_column", _(
                 "The column %(column)s appears twice (columns %(first)d and %(second)d)."
             ) % {"column": column.label, "first": seen[column.key] + 1, "second": index + 1},
-                column=column.key, value=str(header)))
-        else:
-            seen[column.key] = index
-            mapping[index] = column
+                column=column.key, value=excerpt(header)))
+        seen[column.key] = index
+        mapping[index] = column
     for key in REQUIRED_COLUMNS:
         if key not in seen:
             column = COLUMNS_BY_KEY[key]
-            problems.append(Problem("missing_column", _(
+            raise ImportFileError(Problem("missing_column", _(
                 "The required column %(label)s (%(key)s) is missing from the header row."
             ) % {"label": column.label, "key": column.key}, column=key))
-    if problems:
-        raise ImportFileError(problems)
     return mapping
 
 
@@ -489,8 +600,8 @@ def _text(value: Any) -> str:
         return value.isoformat()
     text = str(value).strip()
     # The export protects values that spreadsheets would run as formulas with a leading "'".
-    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
-        text = text[1:]
+    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@\t\r":
+        text = text[1:].strip()
     return text
 
 
@@ -631,17 +742,19 @@ def validate(table: Table, *, parent: Page, publish: bool = False) -> Validation
     rows: list[ImportRow] = []
     numbers_seen: dict[str, int] = {}
     numbers_by_row: dict[int, str] = {}
+    total = 0
     for number, cells in table.rows:
+        total += 1
         row_problems: list[Problem] = []
 
         def problem(code, message, key=None, value="", *, number=number, into=row_problems):
-            into.append(Problem(code, message, row=number, column=key, value=value))
+            into.append(Problem(code, message, row=number, column=key, value=excerpt(value)))
 
         extra = [c for i, c in enumerate(cells) if i not in mapping and not _is_blank([c])]
         if extra:
             problem("extra_values", _(
                 "The row has values in columns without a header (%(values)s)."
-            ) % {"values": "、".join(f"“{_text(c)}”" for c in extra[:3])})
+            ) % {"values": "、".join(f"“{excerpt(c)}”" for c in extra[:3])})
 
         raw: dict[str, Any] = {}
         for index, column in mapping.items():
@@ -652,10 +765,11 @@ def validate(table: Table, *, parent: Page, publish: bool = False) -> Validation
                     problem(cell.code, _(
                         "%(column)s: the formula %(formula)s has no saved value; open the file in "
                         "Excel, let it calculate and save it, or paste values only."
-                    ) % {"column": name, "formula": cell.detail}, column.key, cell.detail)
+                    ) % {"column": name, "formula": excerpt(cell.detail)}, column.key, cell.detail)
                 else:
                     problem(cell.code, _("%(column)s: the formula gives the error %(value)s.")
-                            % {"column": name, "value": cell.detail}, column.key, cell.detail)
+                            % {"column": name, "value": excerpt(cell.detail)},
+                            column.key, cell.detail)
                 cell = None
             raw[column.key] = cell
 
@@ -679,10 +793,10 @@ def validate(table: Table, *, parent: Page, publish: bool = False) -> Validation
         if kind is None:
             if kind_text.casefold() in planned_kinds:
                 problem("kind_unsupported", _("Type “%(value)s” is not supported yet.")
-                        % {"value": kind_text}, "kind", kind_text)
+                        % {"value": excerpt(kind_text)}, "kind", kind_text)
             else:
                 problem("kind_unknown", _("Unknown type “%(value)s” (use %(choices)s).") % {
-                    "value": kind_text,
+                    "value": excerpt(kind_text),
                     "choices": "、".join(sorted(PAGE_KINDS)),
                 }, "kind", kind_text)
         else:
@@ -705,11 +819,11 @@ def validate(table: Table, *, parent: Page, publish: bool = False) -> Validation
                 agency = found[0]
             elif not found:
                 problem("agency_unknown", _("Unknown agency “%(value)s”.")
-                        % {"value": agency_text}, "agency", agency_text)
+                        % {"value": excerpt(agency_text)}, "agency", agency_text)
             else:
                 problem("agency_ambiguous", _(
                     "The agency “%(value)s” is ambiguous: it could be %(matches)s. Give the full "
-                    "name.") % {"value": agency_text,
+                    "name.") % {"value": excerpt(agency_text),
                                 "matches": "、".join(a.name for a in found)},
                         "agency", agency_text)
         elif lookups.default_agency is not None:
@@ -729,12 +843,13 @@ def validate(table: Table, *, parent: Page, publish: bool = False) -> Validation
                 topic = found[0]
             elif not found:
                 problem("category_unknown", _("Unknown category “%(value)s”.")
-                        % {"value": topic_text}, "category", topic_text)
+                        % {"value": excerpt(topic_text)}, "category", topic_text)
             else:
                 problem("category_ambiguous", _(
                     "The category “%(value)s” is ambiguous: it could be %(matches)s. Give its "
                     "path, e.g. “%(example)s”."
-                ) % {"value": topic_text, "matches": "、".join(topic_path(t) for t in found),
+                ) % {"value": excerpt(topic_text),
+                     "matches": "、".join(topic_path(t) for t in found),
                      "example": topic_path(found[0])}, "category", topic_text)
         values["category"] = topic
 
@@ -751,7 +866,8 @@ def validate(table: Table, *, parent: Page, publish: bool = False) -> Validation
                 else:
                     message = _("%(column)s: “%(value)s” is not a date (write 2021-02-03, "
                                 "2021/2/3 or 2021年2月3日).")
-                problem(exc.code, message % {"column": context.column_name(key), "value": text},
+                problem(exc.code, message % {"column": context.column_name(key),
+                                             "value": excerpt(text)},
                         key, text)
         if (values["written_date"] and values["published_date"]
                 and values["written_date"] > values["published_date"]):
@@ -774,14 +890,15 @@ def validate(table: Table, *, parent: Page, publish: bool = False) -> Validation
             if validity is None:
                 problem("validity_unknown", _(
                     "Unknown validity “%(value)s” (use 有效, 修改, 废止 or 失效).")
-                    % {"value": validity_text}, "validity", validity_text)
+                    % {"value": excerpt(validity_text)}, "validity", validity_text)
                 validity = Validity.VALID
         values["validity"] = validity.value
         if validity != Validity.VALID and not values["validity_changed_on"] and not any(
                 p.column == "validity_changed_on" for p in row_problems):
             problem("validity_date_required", _(
                 "Validity “%(value)s” needs the date it changed in the column %(column)s."
-            ) % {"value": validity_text, "column": context.column_name("validity_changed_on")},
+            ) % {"value": excerpt(validity_text),
+                 "column": context.column_name("validity_changed_on")},
                 "validity_changed_on")
 
         # Index number
@@ -792,14 +909,15 @@ def validate(table: Table, *, parent: Page, publish: bool = False) -> Validation
                     "%(column)s “%(value)s”: legacy index numbers are kept only when moving "
                     "published items over (--publish). Drafts get their number when first "
                     "released; leave the column empty."
-                ) % {"column": context.column_name("index_number"), "value": index_number},
+                ) % {"column": context.column_name("index_number"),
+                     "value": excerpt(index_number)},
                     "index_number", index_number)
             else:
                 folded = index_number.casefold()
                 if folded in numbers_seen:
                     problem("index_number_duplicate", _(
                         "The index number %(value)s appears more than once in the file (also in "
-                        "row %(other)d).") % {"value": index_number,
+                        "row %(other)d).") % {"value": excerpt(index_number),
                                               "other": numbers_seen[folded]},
                         "index_number", index_number)
                 else:
@@ -828,7 +946,7 @@ def validate(table: Table, *, parent: Page, publish: bool = False) -> Validation
             if value.casefold() in issued:
                 bad.add(number)
                 problems.append(Problem("index_number_exists", _(
-                    "The index number %(value)s is already in use.") % {"value": value},
+                    "The index number %(value)s is already in use.") % {"value": excerpt(value)},
                     row=number, column="index_number", value=value))
         rows = [r for r in rows if r.row not in bad]
 
@@ -842,7 +960,7 @@ def validate(table: Table, *, parent: Page, publish: bool = False) -> Validation
     rows = [r for r in rows if r.row not in bad_rows]
     context.rows = rows
     problems.sort(key=lambda p: (p.row or 0))
-    return Validation(rows=rows, problems=problems, total=len(table.rows), context=context)
+    return Validation(rows=rows, problems=problems, total=total, context=context)
 
 
 # --------------------------------------------------------------------------------------------
@@ -940,6 +1058,7 @@ def import_rows(
     reason: str = "",
     progress: Callable[[int, int], None] | None = None,
     context: ImportContext | None = None,
+    override_reason: str = "",
 ) -> list[DisclosurePage]:
     """Create a page for every row under ``parent`` in one transaction: all or nothing.
 
@@ -948,14 +1067,24 @@ def import_rows(
     the release service with the reason "migration from a legacy system" and ``reason`` as the
     note; a legacy index number given in the file is kept as it is.
 
+    The release runs the automated checks: a row whose release they block (and that
+    ``override_reason`` does not override) is not created at all and is listed in
+    ``context.blocked`` (:class:`BlockedRow`); the other rows go on. ``override_reason``
+    (with ``publish`` only) overrides every blocking finding, recorded and logged per page.
+
     Raises :class:`RowImportFailed` (with the row number) when a row's page cannot be created
     after all, e.g. because the data changed since :func:`validate`; nothing is written then.
     """
+    override_reason = (override_reason or "").strip()
+    if override_reason and not publish:
+        raise ValidationError(_("Overriding the automated checks applies only to items released "
+                                "at once (--publish)."), code="override_without_publish")
     if publish:
         check_publish(user, reason)
     reason = (reason or "").strip()
     context = context or ImportContext(parent=parent)
     context.parent, context.publish, context.user, context.reason = parent, publish, user, reason
+    context.override_reason, context.blocked = override_reason, []
     context.rows = rows
     total = len(rows)
     pages: list[DisclosurePage] = []
@@ -964,15 +1093,24 @@ def import_rows(
         parent = Page.objects.select_for_update().get(pk=parent.pk).specific
         taken = {s.casefold() for s in parent.get_children().values_list("slug", flat=True)}
         tree = _ChildAppender(parent)
+        created = []
         for done, row in enumerate(rows, start=1):
+            saved = (tree.last_path, parent.numchild)
             try:
-                page = _create_page(row, context, parent=parent, tree=tree, taken=taken)
+                with transaction.atomic():  # a savepoint: a blocked row leaves nothing behind
+                    page = _create_page(row, context, parent=parent, tree=tree, taken=taken)
+            except ReleaseBlocked as exc:
+                tree.last_path, parent.numchild = saved
+                context.blocked.append(BlockedRow(row.row, list(exc.findings)))
+                page = None
             except (ValidationError, DatabaseError) as exc:
                 raise RowImportFailed(row.row, exc) from exc
-            pages.append(page)
+            if page is not None:
+                pages.append(page)
+                created.append(row)
             if progress is not None:
                 progress(done, total)
-        pairs = list(zip(rows, pages, strict=True))
+        pairs = list(zip(created, pages, strict=True))
         for kind in PAGE_KINDS.values():
             if kind.finish is not None:
                 kind_pairs = [(r, p) for r, p in pairs if r.kind is kind]
@@ -1008,7 +1146,7 @@ def _create_page(row: ImportRow, context: ImportContext, *, parent: Page,
     revision = page.save_revision(user=user, log_action=True)
     if publish:
         page = release(revision, reason=ReleaseReason.LEGACY_IMPORT, user=user,
-                       note=context.reason)[0]
+                       note=context.reason, override_reason=context.override_reason)[0]
     return page
 
 

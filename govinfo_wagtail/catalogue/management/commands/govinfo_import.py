@@ -55,6 +55,10 @@ class Command(BaseCommand):
         parser.add_argument("--reason", default="",
                             help="Why the items are published without review; recorded in every "
                                  "page's history.")
+        parser.add_argument("--override-findings", default="", metavar="REASON",
+                            help="With --publish: release rows despite blocking findings of the "
+                                 "automated checks, overriding each with this reason (recorded "
+                                 "and logged per page). Without it such rows are not imported.")
         parser.add_argument("--user", default=None,
                             help="Username of the person importing (owner of the pages).")
         parser.add_argument("--encoding", default=None,
@@ -66,6 +70,8 @@ class Command(BaseCommand):
         publish = options["publish"]
         try:
             user = importing.find_user(options["user"]) if options["user"] else None
+            if options["override_findings"].strip() and not publish:
+                raise ValidationError(_("--override-findings applies only with --publish."))
             if publish:
                 importing.check_publish(user, options["reason"])
             parent = importing.find_parent(options["catalogue"])
@@ -110,6 +116,7 @@ class Command(BaseCommand):
             pages = importing.import_rows(
                 validation.rows, parent=parent, user=user, publish=publish,
                 reason=options["reason"], progress=progress, context=validation.context,
+                override_reason=options["override_findings"],
             )
         except importing.RowImportFailed as exc:
             raise CommandError(_("The import failed and nothing was written: %(error)s")
@@ -131,6 +138,15 @@ class Command(BaseCommand):
             "count": len(pages), "parent": parent.title, "seconds": seconds,
             "reason": options["reason"].strip(),
         }))
+        blocked = validation.context.blocked
+        if blocked:
+            for row in blocked:
+                self.stdout.write(str(row))
+            raise CommandError(_(
+                "%(count)d rows were not imported: the automated checks block their release. "
+                "Correct them and import them again, or override the findings with "
+                "--override-findings \"reason\"."
+            ) % {"count": len(blocked)})
 
 
 def _message(exc) -> str:
