@@ -5,7 +5,7 @@ from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
 
-@checks.register(checks.Tags.database, deploy=True)
+@checks.register(checks.Tags.database)
 def check_agency_index_codes(app_configs=None, databases=None, **kwargs):
     """Two agencies with one code in index numbers would be issued the same numbers."""
     if not databases:
