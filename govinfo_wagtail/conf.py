@@ -61,6 +61,9 @@ DEFAULTS = {
     # Review: name of the group whose members may release at once with a written reason
     # (emergency release); None turns emergency release off.
     "EMERGENCY_RELEASE_GROUP": None,
+    # Folder of generated files that only guarded views serve (annual report PDFs): never
+    # under MEDIA_ROOT or STATIC_ROOT. None: a folder "govinfo_private" beside MEDIA_ROOT.
+    "PRIVATE_MEDIA_ROOT": None,
 }
 
 
@@ -68,9 +71,6 @@ class GovInfoSettings:
     def __getattr__(self, name: str):
         if name not in DEFAULTS:
             raise AttributeError(f"Unknown govinfo setting: {name}")
-    # Folder of generated files that only guarded views serve (annual report PDFs): never
-    # under MEDIA_ROOT or STATIC_ROOT. None: a folder "govinfo_private" beside MEDIA_ROOT.
-    "PRIVATE_MEDIA_ROOT": None,
         return getattr(settings, f"GOVINFO_{name}", DEFAULTS[name])
 
 

@@ -36,6 +36,11 @@ ADMIN_PERMISSIONS = [
     ("wagtailimages", "add_image"),
     ("wagtailimages", "change_image"),
 ]
+REVIEWER_PERMISSIONS = [
+    ("wagtailadmin", "access_admin"),
+    ("govinfo_core", "view_agency"),
+    ("govinfo_core", "view_topic"),
+]
 EDITOR_PERMISSIONS = [
     ("wagtailadmin", "access_admin"),
     ("govinfo_core", "view_agency"),
@@ -61,8 +66,7 @@ def run_setup(log=print) -> None:
         govinfo_settings.EDITOR_GROUP: EDITOR_PERMISSIONS,
     }
     for name in govinfo_settings.REVIEWER_GROUPS:
-        groups[name] = [("wagtailadmin", "access_admin"), ("govinfo_core", "view_agency"),
-                        ("govinfo_core", "view_topic")]
+        groups[name] = REVIEWER_PERMISSIONS
     for name, perms in groups.items():
         group, created = Group.objects.get_or_create(name=name)
         _grant(group, perms)
@@ -115,29 +119,50 @@ WORKFLOW_NAME = "三审"
 GATE_NAMES = ["政治审核", "政策审核", "文字审核"]
 
 
-def setup_review_workflow(log=print) -> None:
-    """The workflow 三审 with one review gate per reviewer group, attached to the catalogue
-    roots that have no workflow yet. Sites may re-order or add gates in the admin afterwards."""
-    from wagtail.models import Task, Workflow, WorkflowPage, WorkflowTask
+def ensure_review_workflow(log=print):
+    """The workflow 三审 with one review gate per reviewer group, created (with the reviewer
+    groups it needs) if there is none of that name yet. Returns ``(workflow, created)``.
 
-    from ..catalogue.models import CatalogueIndexPage
+    ``govinfo_setup`` calls it, and so does a disclosure catalogue created on a site where
+    no complete workflow would govern it (``review.workflow_rules``)."""
+    from wagtail.models import Workflow, WorkflowTask
+
     from ..review.models import DEFAULT_CHECKLISTS, GateKind, ReviewGateTask
 
+    workflow = Workflow.objects.filter(name=WORKFLOW_NAME).order_by("pk").first()
+    if workflow is not None:
+        return workflow, False
     kinds = [GateKind.POLITICAL, GateKind.POLICY, GateKind.WORDING]
-    workflow, created = Workflow.objects.get_or_create(name=WORKFLOW_NAME)
-    if created:
-        for order, (gate, kind, group_name) in enumerate(
-            zip(GATE_NAMES, kinds, govinfo_settings.REVIEWER_GROUPS, strict=True)
-        ):
-            task = ReviewGateTask.objects.filter(name=gate).first()
-            if task is None:
-                task = ReviewGateTask.objects.create(
-                    name=gate, gate=kind, checklist="\n".join(DEFAULT_CHECKLISTS[kind])
-                )
-            task.groups.set([Group.objects.get(name=group_name)])
-            WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=order)
-        log(f"Created workflow {WORKFLOW_NAME} with gates {'、'.join(GATE_NAMES)}")
-    else:
+    workflow = Workflow.objects.create(name=WORKFLOW_NAME)
+    for order, (gate, kind, group_name) in enumerate(
+        zip(GATE_NAMES, kinds, govinfo_settings.REVIEWER_GROUPS, strict=True)
+    ):
+        group, group_created = Group.objects.get_or_create(name=group_name)
+        if group_created:
+            _grant(group, REVIEWER_PERMISSIONS)
+            log(f"Created group {group_name}")
+        task = ReviewGateTask.objects.filter(name=gate, gate=kind).first()
+        if task is None:
+            task = ReviewGateTask.objects.create(
+                name=gate, gate=kind, checklist="\n".join(DEFAULT_CHECKLISTS[kind])
+            )
+        task.groups.set([group])
+        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=order)
+    log(f"Created workflow {WORKFLOW_NAME} with gates {'、'.join(GATE_NAMES)}")
+    return workflow, True
+
+
+def setup_review_workflow(log=print) -> None:
+    """The workflow 三审 (``ensure_review_workflow``), attached to the catalogue roots that
+    have no workflow yet. Sites may add gates in the admin afterwards; the three gates stay
+    (``review.workflow_rules``)."""
+    from wagtail.models import Task, WorkflowPage
+
+    from ..catalogue.models import CatalogueIndexPage
+    from ..review.models import ReviewGateTask
+
+    workflow, created = ensure_review_workflow(log)
+    if not created:
         stock = [
             t.name for t in Task.objects.filter(workflow_tasks__workflow=workflow).specific()
             if not isinstance(t, ReviewGateTask)

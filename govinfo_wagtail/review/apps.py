@@ -10,13 +10,20 @@ class ReviewConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.core import checks
         from django.db.models.signals import post_save
         from wagtail.admin.signal_handlers import task_submission_email_notifier
-        from wagtail.signals import task_rejected, task_submitted
+        from wagtail.signals import post_page_move, task_rejected, task_submitted
 
         from .gates import on_page_saved
         from .models import ReviewGateTaskState
         from .notifications import notify_earlier_reviewers_of_return
+        from .workflow_rules import (
+            check_disclosure_workflows,
+            check_workflow_admin_guard,
+            on_page_created,
+            on_page_moved,
+        )
 
         # Every page save: save_revision() is how each new revision reaches the page.
         post_save.connect(on_page_saved, dispatch_uid="govinfo_review_follow_revision")
@@ -26,3 +33,9 @@ class ReviewConfig(AppConfig):
         # so a Task type with its own TaskState class would notify nobody.
         task_submitted.connect(task_submission_email_notifier, sender=ReviewGateTaskState,
                                dispatch_uid="govinfo_review_gate_submitted_email")
+        # Disclosure pages are under a complete three-gate workflow wherever they are
+        # created: a new catalogue root or section, in the admin or in code, gets 三审.
+        post_save.connect(on_page_created, dispatch_uid="govinfo_review_workflow_on_create")
+        post_page_move.connect(on_page_moved, dispatch_uid="govinfo_review_workflow_on_move")
+        checks.register(check_disclosure_workflows, checks.Tags.database)
+        checks.register(check_workflow_admin_guard, checks.Tags.urls)

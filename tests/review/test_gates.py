@@ -41,7 +41,10 @@ def test_setup_leaves_an_old_stock_workflow_and_says_so(catalogue):
     from django.contrib.auth.models import Group
     from wagtail.models import GroupApprovalTask, Workflow, WorkflowTask
 
-    workflow = Workflow.objects.create(name="三审")
+    # The 三审 the catalogue got when it was created, as an older version of the package
+    # built it: with a stock task.
+    workflow = Workflow.objects.get(name="三审")
+    workflow.workflow_tasks.all().delete()
     task = GroupApprovalTask.objects.create(name="政治审核")
     task.groups.set([Group.objects.create(name="x")])
     WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
