@@ -22,7 +22,7 @@ from govinfo_wagtail.review.workflow_rules import (
     workflow_completeness,
 )
 
-P, PO, W, O = GateKind.POLITICAL, GateKind.POLICY, GateKind.WORDING, GateKind.OTHER
+P, PO, W, OT = GateKind.POLITICAL, GateKind.POLICY, GateKind.WORDING, GateKind.OTHER
 
 
 def codes(steps):
@@ -32,8 +32,8 @@ def codes(steps):
 
 def test_the_three_gates_in_order_with_extra_gates_anywhere():
     assert codes([("政治", P), ("政策", PO), ("文字", W)]) == []
-    assert codes([("初审", O), ("政治", P), ("法制", None), ("政策", PO), ("文字", W),
-                  ("签发", O)]) == []
+    assert codes([("初审", OT), ("政治", P), ("法制", None), ("政策", PO), ("文字", W),
+                  ("签发", OT)]) == []
     assert codes([("政治一", P), ("政治二", P), ("政策", PO), ("文字", W)]) == []
 
 
@@ -236,7 +236,7 @@ def test_a_new_workflow_with_the_three_gates_and_more_may_govern_a_section(
         client, managers, section):
     client.force_login(managers["siteadmin"])
     gates = [t.specific for t in sanshen().tasks]
-    legal = ReviewGateTask.objects.create(name="法制审核", gate=O)
+    legal = ReviewGateTask.objects.create(name="法制审核", gate=OT)
     legal.groups.set([Group.objects.get(name=govinfo_settings.ADMIN_GROUP)])
     response = client.post("/admin/workflows/add/", workflow_form(
         Workflow(name="四审"), tasks=[(gates[0], 0, False), (legal, 1, False),
@@ -275,7 +275,7 @@ def test_reordering_the_gates_of_sanshen_is_refused(client, managers, section, w
 def test_adding_a_gate_to_sanshen_is_saved(client, managers, section):
     client.force_login(managers["siteadmin"])
     workflow = sanshen()
-    legal = ReviewGateTask.objects.create(name="法制审核", gate=O)
+    legal = ReviewGateTask.objects.create(name="法制审核", gate=OT)
     legal.groups.set([Group.objects.get(name=govinfo_settings.ADMIN_GROUP)])
     rows = list(workflow.workflow_tasks.order_by("sort_order"))
     tasks = [(rows[0].task, 0, False), (rows[1].task, 1, False), (rows[2].task, 3, False),
@@ -319,7 +319,7 @@ def test_changing_a_gates_kind_or_groups_is_refused(client, managers, section, w
     group = gate.groups.get()
     base = {"name": gate.name, "checklist": gate.checklist}
     response = client.post(f"/admin/workflows/tasks/edit/{gate.pk}/",
-                           {**base, "gate": O, "groups": [group.pk]})
+                           {**base, "gate": OT, "groups": [group.pk]})
     assert response.status_code == 200
     assert refused_for(response, "政府信息公开目录", "政策审核")
     # A gate without groups: Wagtail's own form already requires a group.
