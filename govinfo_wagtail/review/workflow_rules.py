@@ -168,14 +168,6 @@ def disclosure_container_models() -> list[type[Page]]:
     ]
 
 
-def is_disclosure_tree(page: Page) -> bool:
-    model = page.specific_class
-    return model is not None and (
-        model in disclosure_container_models()
-        or (issubclass(model, DisclosurePage) and WorkflowPage.objects.filter(page=page).exists())
-    )
-
-
 @dataclass(frozen=True)
 class TreeProblem:
     """A disclosure tree whose effective workflow cannot release a disclosure page."""
