@@ -25,7 +25,7 @@ class GateKind(models.TextChoices):
 REQUIRED_GATE_KINDS: tuple[str, ...] = (GateKind.POLITICAL, GateKind.POLICY, GateKind.WORDING)
 
 
-# The checklists the issue asks for; each gate's list can be edited in the admin.
+# The default checklists; each gate's list can be edited in the admin.
 DEFAULT_CHECKLISTS: dict[str, list[str]] = {
     GateKind.POLITICAL: ["无涉密内容", "无内部资料", "无个人隐私信息", "政治表述准确"],
     GateKind.POLICY: ["与现行政策法规一致", "有效性标注正确", "解读材料齐全"],
