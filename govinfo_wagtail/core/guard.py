@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 
 from django.contrib.contenttypes.models import ContentType
-from wagtail.models import Page
+from wagtail.models import Page, Revision
 
 from .content import changed_content_fields
 
@@ -84,10 +84,41 @@ def finish_scheduled_release(sender, instance, raw=False, **kwargs) -> None:
     complete_scheduled_release(instance, record)
 
 
+def unapproved_schedules():
+    """Revisions of disclosure pages waiting for Wagtail's scheduler although the release
+    service did not approve them (a schedule set outside review, e.g. by a raw update)."""
+    from .models import ReleaseRecord
+
+    types = [ContentType.objects.get_for_model(model)
+             for model in _disclosure_models()]
+    approved = ReleaseRecord.objects.filter(released_at__isnull=True).values("revision_id")
+    return Revision.objects.filter(
+        approved_go_live_at__isnull=False, content_type__in=types
+    ).exclude(pk__in=approved)
+
+
+def _disclosure_models():
+    from django.apps import apps
+
+    from .models import DisclosurePage
+
+    return [m for m in apps.get_models() if issubclass(m, DisclosurePage)]
+
+
+def clear_unapproved_schedules() -> int:
+    """Clear every unapproved schedule of a disclosure revision; returns how many."""
+    ids = list(unapproved_schedules().values_list("pk", flat=True))
+    if ids:
+        Revision.objects.filter(pk__in=ids).update(approved_go_live_at=None)
+        logger.warning("Cleared the schedule of disclosure revisions %s: the release service "
+                       "did not approve them", ids)
+    return len(ids)
+
+
 def clear_unapproved_schedule(sender, instance, raw=False, **kwargs) -> None:
     """post_save receiver for revisions: a disclosure revision may wait for Wagtail's scheduler
     only when the release service approved it. Otherwise its schedule is cleared here, so that
-    ``publish_scheduled`` never meets it (it would stop at the refusal)."""
+    ``publish_scheduled`` never meets it."""
     if raw or instance.approved_go_live_at is None:
         return
     from .models import DisclosurePage, ReleaseRecord

@@ -62,6 +62,7 @@ class ReleaseRefused(PermissionDenied):
             message = _("“%(title)s” can only go live through review (or another recorded "
                         "release); it was not published.") % {"title": page.title}
         super().__init__(str(message))
+        self.page = page
         self.message = str(message)
         self.code = code
 

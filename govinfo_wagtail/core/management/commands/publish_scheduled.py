@@ -1,0 +1,41 @@
+"""Wagtail's ``publish_scheduled``, made safe for disclosure pages.
+
+Wagtail's loop publishes due revisions one after another and stops at the first exception. A
+disclosure revision whose schedule the release service did not approve (set by a raw update,
+say) is refused by the guard, and would stop every page due after it. This command, found
+before Wagtail's because the package's apps come first in ``INSTALLED_APPS``, clears such
+schedules first, and if a release is still refused, logs it and runs the loop again: one
+refused page never stops the others.
+"""
+
+import logging
+
+from wagtail.management.commands.publish_scheduled import Command as WagtailCommand
+from wagtail.models import Revision
+
+from ...guard import clear_unapproved_schedules
+from ...release import ReleaseRefused
+
+logger = logging.getLogger("govinfo_wagtail.integrity")
+
+
+class Command(WagtailCommand):
+    help = "Publish the revisions due now and unpublish the expired pages (Wagtail's command, "
+    "with disclosure pages refused one at a time instead of stopping the run)."
+
+    def handle(self, *args, **options):
+        if options.get("dryrun"):
+            return super().handle(*args, **options)
+        cleared = clear_unapproved_schedules()
+        if cleared:
+            self.stderr.write(f"Cleared {cleared} schedule(s) that review did not approve.")
+        # Each refusal clears the refused page's schedules, so this ends.
+        for _ in range(Revision.objects.filter(approved_go_live_at__isnull=False).count() + 1):
+            try:
+                return super().handle(*args, **options)
+            except ReleaseRefused as exc:
+                Revision.objects.filter(object_id=str(exc.page.pk),
+                                        approved_go_live_at__isnull=False).update(
+                    approved_go_live_at=None)
+                logger.warning("Scheduled release of page %s refused: %s", exc.page.pk, exc)
+                self.stderr.write(f"Refused: page {exc.page.pk}: {exc}")
