@@ -413,7 +413,7 @@ class DisclosurePage(Page):
         index.FilterField("published_date"),
         index.FilterField("agency"),
         index.FilterField("topic"),
-        # The one analysed text (ARCHITECTURE.md, decision 2), so that Wagtail's backends (admin
+        # The one analysed text (docs/search.md), so that Wagtail's backends (admin
         # search, page choosers, Elasticsearch/OpenSearch) find Chinese words too.
         index.SearchField(
             "search_text", es_extra={"analyzer": "whitespace", "search_analyzer": "whitespace"}

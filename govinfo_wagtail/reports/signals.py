@@ -4,7 +4,8 @@ from __future__ import annotations
 
 
 def report_published(sender, instance, revision=None, **kwargs) -> None:
-    # page_published also fires for a page only scheduled to go live (stack-facts.md).
+    # Wagtail sends page_published also for a page that is only scheduled to go live (its
+    # revision approved for a future go_live_at): only a live page gets a PDF.
     if not instance.live:
         return
     from .services import schedule_pdf

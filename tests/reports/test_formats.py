@@ -1,6 +1,6 @@
 """The two official formats against the reference text, label by label.
 
-The reference (shared/reference/annual-report-formats.md) is parsed here, independently of the
+The reference (tests/reports/reference/annual-report-formats.md) is parsed here, independently of the
 format data, so that a single changed character on either side fails a test.
 """
 
@@ -18,7 +18,7 @@ from govinfo_wagtail.reports.formats import (
 )
 from govinfo_wagtail.reports.formats.base import Block, ReportFormat
 
-# A copy of shared/reference/, so the repository tests itself on any machine.
+# The official formats as published, kept in the repository so that it tests itself anywhere.
 REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
 FORMATS_MD = REFERENCE_DIR / "annual-report-formats.md"
 SEED = REFERENCE_DIR / "seed-annual-report-2019.txt"

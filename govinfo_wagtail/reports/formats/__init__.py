@@ -1,4 +1,4 @@
-"""Official annual report formats as data (ARCHITECTURE.md, decision 3).
+"""Official annual report formats as data (docs/architecture.md).
 
 >>> fmt = format_for_year(2020)            # the 2019 trial format
 >>> issues = validate(fmt, data, previous=last_years_data)
