@@ -118,10 +118,16 @@ class GuardedEdit(_SaveWorkflowMixin, workflows.Edit):
         return self.get_success_message()
 
 
-class GuardedDisable(workflows.Disable):
+class _GuardedDisableMixin:
+    """Disabling a workflow or a task: warned on the confirmation page, refused on POST when it
+    would leave a disclosure tree without a complete review."""
+
+    model_to_disable = None
+
     def _broken(self):
         pk = self.kwargs["pk"]
-        return what_would_break(lambda: Workflow.objects.filter(pk=pk).update(active=False))
+        return what_would_break(
+            lambda: self.model_to_disable.objects.filter(pk=pk).update(active=False))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -136,6 +142,10 @@ class GuardedDisable(workflows.Disable):
             messages.error(self.request, refusal_message(broken, action="disable"))
             return redirect(reverse(self.edit_url_name, args=(self.kwargs["pk"],)))
         return super().form_valid(form)
+
+
+class GuardedDisable(_GuardedDisableMixin, workflows.Disable):
+    model_to_disable = Workflow
 
 
 @require_POST
@@ -186,24 +196,8 @@ class GuardedEditTask(workflows.EditTask):
             return self.form_invalid(form)
 
 
-class GuardedDisableTask(workflows.DisableTask):
-    def _broken(self):
-        pk = self.kwargs["pk"]
-        return what_would_break(lambda: Task.objects.filter(pk=pk).update(active=False))
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        broken = self._broken()
-        if broken:
-            context["warning_message"] = refusal_message(broken, action="disable")
-        return context
-
-    def form_valid(self, form):
-        broken = self._broken()
-        if broken:
-            messages.error(self.request, refusal_message(broken, action="disable"))
-            return redirect(reverse(self.edit_url_name, args=(self.kwargs["pk"],)))
-        return super().form_valid(form)
+class GuardedDisableTask(_GuardedDisableMixin, workflows.DisableTask):
+    model_to_disable = Task
 
 
 # URL name → (Wagtail's view, ours). Only an untouched Wagtail view is replaced, so building
