@@ -21,8 +21,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms.pages import WagtailAdminPageForm
 
 from .formats import CellRef, ReportFormat, format_for_year, normalise_data
-from .formats.validation import Issue, Level, validate
-from .tables import issue_list, render_table
+from .formats.validation import Issue, Level, cell_id, figures_without_note, validate
+from .tables import display_value, issue_list, render_table
 
 CELL_PREFIX = "cell."
 NOTE_PREFIX = "note."
@@ -70,8 +70,6 @@ class ReportTablesWidget(forms.Widget):
         value = value if isinstance(value, Mapping) else {}
         data = value.get("data") if "data" in value else value
         notes = value.get("notes") or {}
-        from .services import figures_without_note
-
         issues = validate(fmt, data, self.previous, report_missing=False)
         issues += figures_without_note(fmt, data, self.autofilled, notes)
         by_cell: dict[CellRef, list[Issue]] = {}
@@ -80,9 +78,6 @@ class ReportTablesWidget(forms.Widget):
                 by_cell.setdefault(issue.cell, []).append(issue)
 
         def render_cell(ref: CellRef, _unused: Any, headers: str) -> SafeString:
-            from .models import cell_id
-            from .tables import display_value
-
             key = cell_id(*ref)
             raw = ((data or {}).get(ref.table) or {}).get(ref.row, {}).get(ref.column)
             cell_issues = by_cell.get(ref, [])
@@ -170,9 +165,7 @@ class AnnualReportPageForm(WagtailAdminPageForm):
         field.widget.deadline = page.deadline
         field.widget.deadline_missed = page.deadline_missed()
         if page.pk:
-            from .models import AnnualReportPDF
-
-            field.widget.pdf = AnnualReportPDF.objects.filter(page_id=page.pk).first()
+            field.widget.pdf = page.pdf_record()
         self.fields["tables"] = field
         self.initial["tables"] = {"data": page.tables or {}, "notes": page.figure_notes or {}}
 
@@ -196,13 +189,11 @@ class AnnualReportPageForm(WagtailAdminPageForm):
         # The editor re-renders with the values typed, and this format's messages.
         self.fields["tables"].widget.fmt = fmt
         if any(self.data.get(action) for action in ADVANCING_ACTIONS):
-            from .services import unexplained_changes
-
             page.tables = data
             page.year = year
             previous = page.previous_report()
             problems = [i for i in validate(fmt, data, previous.tables if previous else None)
-                        if i.is_error] + unexplained_changes(page)
+                        if i.is_error] + page.unexplained_changes()
             if problems:
                 self.add_error("tables", ValidationError(
                     [ValidationError("%(message)s", code=i.code.value,

@@ -16,10 +16,13 @@ from wagtail.search import index
 
 from ..core.models import Agency, DisclosurePage
 from .formats import ReportFormat, all_formats, format_for_year, normalise_data
-from .formats.validation import Issue, validate
+from .formats.validation import Issue, cell_id, figures_without_note, validate
 from .formats.validation import errors as only_errors
 from .forms import AnnualReportPageForm
 from .storage import private_storage
+from .views import pdf_download, report_context, table_download
+
+__all__ = ["SECTIONS", "AnnualReportPDF", "AnnualReportPage", "cell_id", "report_deadline"]
 
 
 def format_choices() -> list[tuple[str, str]]:
@@ -43,11 +46,6 @@ def report_deadline(year: int, agency: Agency | None) -> date:
     if agency is not None and agency.kind == Agency.Kind.GOVERNMENT:
         return date(year + 1, 3, 31)
     return date(year + 1, 1, 31)
-
-
-def cell_id(table: str, row: str, column: str) -> str:
-    """The key of a cell in ``figure_notes`` and ``autofilled`` (and in form field names)."""
-    return f"{table}.{row}.{column}"
 
 
 class AnnualReportPage(RoutablePageMixin, DisclosurePage):
@@ -172,28 +170,25 @@ class AnnualReportPage(RoutablePageMixin, DisclosurePage):
 
     def unexplained_changes(self) -> list[Issue]:
         """Computed figures an editor changed without a note."""
-        from .services import unexplained_changes
+        return figures_without_note(self.report_format, self.tables, self.autofilled,
+                                    self.figure_notes)
 
-        return unexplained_changes(self)
+    def pdf_record(self) -> AnnualReportPDF | None:
+        """The generated PDF's record, if there is one."""
+        return AnnualReportPDF.objects.filter(page_id=self.pk).first()
 
     # -- public routes -----------------------------------------------------------------
 
     @path("")
     def report(self, request):
-        from .views import report_context
-
         return self.render(request, context_overrides=report_context(self, request))
 
     @path("tables/<str:extension>/", name="tables")
     def table_download(self, request, extension: str):
-        from .views import table_download
-
         return table_download(self, request, extension)
 
     @path("pdf/", name="pdf")
     def pdf_download(self, request):
-        from .views import pdf_download
-
         return pdf_download(self, request)
 
 

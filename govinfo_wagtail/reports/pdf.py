@@ -10,6 +10,7 @@ from django.utils.translation import override
 from ..pdf.fetcher import SiteOnlyURLFetcher
 from ..pdf.fonts import font_stack
 from ..pdf.render import render_pdf
+from .views import report_context
 
 # A4; margins after GB/T 9704-2012 (top 37 mm, bottom 35 mm, inside 28 mm, outside 26 mm);
 # the page number centred under the text block as "— 1 —".
@@ -52,8 +53,6 @@ def site_url(page) -> str:
 
 
 def report_pdf_html(page) -> str:
-    from .views import report_context
-
     context = report_context(page, None, for_pdf=True)
     return render_to_string("govinfo_reports/annual_report_pdf.html", context)
 

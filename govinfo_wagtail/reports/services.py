@@ -3,31 +3,27 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext
 from wagtail.log_actions import log
 
 from .autofill import COLUMN_FIGURES, NORMATIVE, RULES, figures, policy_source
-from .formats import CellRef
-from .formats.validation import Code, Issue, Level, raw_value, to_decimal
-
-if TYPE_CHECKING:
-    from .models import AnnualReportPage
+from .formats import CellRef, normalise_data
+from .formats.validation import cell_id, raw_value, to_decimal
+from .models import AnnualReportPage, AnnualReportPDF
+from .tasks import generate_report_pdf
 
 logger = logging.getLogger(__name__)
 
 AUTOFILL_LOG_ACTION = "govinfo_reports.autofill"
-FIGURE_NOTE = "figure_note"  # the rule key of "changed a computed figure without a note"
 ACTIVE = "active_disclosure"
 APPLICATIONS = "applications"
 
 
 def compute_figures(page: AnnualReportPage) -> dict[str, dict[str, Any]]:
     """``{cell id: {"value": …, "source": …}}`` for every cell auto-fill can compute."""
-    from .models import cell_id
-
     fmt = page.report_format
     computed: dict[str, dict[str, Any]] = {}
     if page.agency_id:
@@ -63,8 +59,6 @@ def apply_figures(page: AnnualReportPage, computed: dict[str, dict[str, Any]]) -
 
     A figure the editor changed earlier with a note is kept: the note explains it.
     """
-    from .formats import normalise_data
-
     fmt = page.report_format
     data = normalise_data(fmt, page.tables)
     changed = []
@@ -93,42 +87,11 @@ def autofill(page: AnnualReportPage, user=None):
     return revision, computed, changed
 
 
-def unexplained_changes(page: AnnualReportPage) -> list[Issue]:
-    """A computed figure that the editor overwrote needs a note saying why."""
-    return figures_without_note(page.report_format, page.tables, page.autofilled,
-                                page.figure_notes)
-
-
-def figures_without_note(fmt, tables, autofilled, notes) -> list[Issue]:
-    notes = notes or {}
-    issues = []
-    for key, entry in (autofilled or {}).items():
-        cell = CellRef(*key.split("."))
-        if not fmt.has_cell(cell) or notes.get(key):
-            continue
-        try:
-            value = to_decimal(raw_value(tables, cell))
-        except (ValueError, ArithmeticError):
-            continue  # the type error is reported by validation
-        if value is not None and value != to_decimal(entry.get("value")):
-            issues.append(Issue(
-                Level.ERROR, Code.RULE, cell,
-                gettext("%(cell)s: differs from the computed figure %(computed)s; add a note "
-                        "saying why.") % {"cell": fmt.cell_name(cell),
-                                          "computed": entry.get("value")},
-                rule=FIGURE_NOTE,
-            ))
-    return issues
-
-
 def schedule_pdf(page_id: int, revision_id: int | None) -> None:
     """Queue the PDF of a released report once the release has committed.
 
     Failure to queue never undoes the release; it is recorded on the PDF row.
     """
-    from .models import AnnualReportPDF
-    from .tasks import generate_report_pdf
-
     def enqueue():
         AnnualReportPDF.objects.update_or_create(
             page_id=page_id,

@@ -8,15 +8,15 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from django_tasks import task
 
+from .models import AnnualReportPage, AnnualReportPDF
+from .pdf import build_report_pdf, generated_name
+
 logger = logging.getLogger(__name__)
 
 
 @task()
 def generate_report_pdf(page_id: int, revision_id: int | None = None) -> None:
     """Render the live report's PDF and store it, replacing the previous one."""
-    from .models import AnnualReportPage, AnnualReportPDF
-    from .pdf import build_report_pdf, generated_name
-
     record, _ = AnnualReportPDF.objects.get_or_create(page_id=page_id)
     page = AnnualReportPage.objects.live().filter(pk=page_id).first()
     if page is None:

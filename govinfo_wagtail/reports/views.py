@@ -1,4 +1,8 @@
-"""Public views of an annual report: the page context, table downloads and the PDF."""
+"""Public views of an annual report: the page context, table downloads and the PDF.
+
+Called by the page's routes with the page instance; this module reaches the report models
+only through it (``type(page)``, ``page.pdf``), so that the models can import it.
+"""
 
 from __future__ import annotations
 
@@ -21,11 +25,10 @@ DOWNLOADS = {
 
 
 def agency_reports(page):
-    from .models import AnnualReportPage
-
+    reports = type(page).objects
     if not page.agency_id:
-        return AnnualReportPage.objects.none()
-    return (AnnualReportPage.objects.released().public().filter(agency_id=page.agency_id)
+        return reports.none()
+    return (reports.released().public().filter(agency_id=page.agency_id)
             .order_by("-year"))
 
 
@@ -73,11 +76,7 @@ def _subpage_url(page, request, name: str, *args) -> str:
 
 
 def _pdf_of(page):
-    from .models import AnnualReportPDF
-
-    if not page.pk:
-        return None
-    return AnnualReportPDF.objects.filter(page_id=page.pk).first()
+    return page.pdf_record() if page.pk else None
 
 
 def table_download(page, request, extension: str) -> HttpResponse:

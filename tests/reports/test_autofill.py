@@ -10,7 +10,7 @@ from govinfo_wagtail.catalogue.models import CatalogueItemPage
 from govinfo_wagtail.core.models import Agency, Topic, Validity
 from govinfo_wagtail.reports.formats import example_data, get_format
 from govinfo_wagtail.reports.models import AnnualReportPage
-from govinfo_wagtail.reports.services import apply_figures, compute_figures, unexplained_changes
+from govinfo_wagtail.reports.services import apply_figures, compute_figures
 from tests.conftest import add_draft, add_live
 from tests.reports.test_admin_editor import form_data
 
@@ -112,12 +112,12 @@ def test_carried_over_from_last_years_report(catalogue, agency):
 def test_overwriting_a_computed_figure_needs_a_note(policy_catalogue, agency):
     page = report(policy_catalogue, agency, 2021)
     apply_figures(page, compute_figures(page))
-    assert unexplained_changes(page) == []
+    assert page.unexplained_changes() == []
     page.tables["active_disclosure"]["normative_documents"]["issued"] = 3
-    [issue] = unexplained_changes(page)
+    [issue] = page.unexplained_changes()
     assert issue.cell == ("active_disclosure", "normative_documents", "issued")
     page.figure_notes = {"active_disclosure.normative_documents.issued": "含一件未入目录的文件"}
-    assert unexplained_changes(page) == []
+    assert page.unexplained_changes() == []
     # Auto-fill again keeps the explained figure.
     apply_figures(page, compute_figures(page))
     assert page.tables["active_disclosure"]["normative_documents"]["issued"] == 3

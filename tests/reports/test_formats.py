@@ -1,7 +1,8 @@
 """The two official formats against the reference text, label by label.
 
-The reference (tests/reports/reference/annual-report-formats.md) is parsed here, independently of the
-format data, so that a single changed character on either side fails a test.
+The reference (reference/annual-report-formats.md, beside this file) is parsed here,
+independently of the format data, so that a single changed character on either side fails a
+test.
 """
 
 import re

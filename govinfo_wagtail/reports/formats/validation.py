@@ -315,3 +315,34 @@ def validate(
 
 def errors(issues: list[Issue]) -> list[Issue]:
     return [i for i in issues if i.is_error]
+
+
+FIGURE_NOTE = "figure_note"  # the rule key of "changed a computed figure without a note"
+
+
+def cell_id(table: str, row: str, column: str) -> str:
+    """The key of a cell in ``figure_notes`` and ``autofilled`` (and in form field names)."""
+    return f"{table}.{row}.{column}"
+
+
+def figures_without_note(fmt: ReportFormat, tables, autofilled, notes) -> list[Issue]:
+    """A computed figure that the editor overwrote needs a note saying why."""
+    notes = notes or {}
+    issues = []
+    for key, entry in (autofilled or {}).items():
+        cell = CellRef(*key.split("."))
+        if not fmt.has_cell(cell) or notes.get(key):
+            continue
+        try:
+            value = to_decimal(raw_value(tables, cell))
+        except (ValueError, ArithmeticError):
+            continue  # the type error is reported by validation
+        if value is not None and value != to_decimal(entry.get("value")):
+            issues.append(Issue(
+                Level.ERROR, Code.RULE, cell,
+                gettext("%(cell)s: differs from the computed figure %(computed)s; add a note "
+                        "saying why.") % {"cell": fmt.cell_name(cell),
+                                          "computed": entry.get("value")},
+                rule=FIGURE_NOTE,
+            ))
+    return issues
