@@ -30,7 +30,7 @@ from wagtail.models import Page, Revision, WorkflowState
 from ..conf import govinfo_settings
 from ..core.release import ReleaseReason, ReleaseRefused, is_being_released, release
 from .models import CalendarCorrection, InterpretationPage, InterpretedPolicy, PolicyDocumentPage
-from .workdays import WorkdayCalendar, today_in_shanghai
+from .workdays import WorkdayCalendar, today_in
 
 AWAITING_GROUP_LOG_ACTION = "govinfo_policies.awaiting_group"
 INTERPRETATIONS_KEPT_LOG_ACTION = "govinfo_policies.interpretations_kept"
@@ -300,12 +300,17 @@ class LateEntry:
         return self.workdays_elapsed > govinfo_settings.POLICY_INTERPRETATION_WORKDAYS
 
 
+def site_today() -> date:
+    """Today in ``GOVINFO_SITE_TIME_ZONE``: the day release dates are counted in."""
+    return today_in(govinfo_settings.SITE_TIME_ZONE)
+
+
 def policies_without_interpretation(
     today: date | None = None, calendar: WorkdayCalendar | None = None
 ) -> list[LateEntry]:
     """Live policies that require interpretation and have none live, oldest first, with the
     working days since their first release (the release day not counted)."""
-    today = today or today_in_shanghai()
+    today = today or site_today()
     calendar = calendar or workday_calendar()
     tz = ZoneInfo(govinfo_settings.SITE_TIME_ZONE)
     live_interpreted = InterpretedPolicy.objects.filter(

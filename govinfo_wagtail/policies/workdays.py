@@ -17,8 +17,9 @@ extra holidays and working days an administrator has entered, and records that i
 (:attr:`WorkdayCalendar.uncovered_years`) so the caller can warn administrators. See
 docs/reference/working-days.md.
 
-All dates are :class:`datetime.date` values on the Beijing calendar: callers convert aware
-datetimes to Asia/Shanghai first (:func:`today_in_shanghai` gives today's date there).
+All dates are :class:`datetime.date` values of the site's calendar: callers convert aware
+datetimes to the site's time zone first (:func:`today_in` gives today's date in a zone; the
+policies services use ``GOVINFO_SITE_TIME_ZONE``, Asia/Shanghai by default).
 Passing a :class:`datetime.datetime` raises :class:`TypeError`, so a UTC timestamp cannot be
 silently truncated to the wrong day.
 """
@@ -31,8 +32,6 @@ from zoneinfo import ZoneInfo
 import chinese_calendar
 from django.utils.translation import gettext_lazy as _
 
-CALENDAR_TIME_ZONE = ZoneInfo("Asia/Shanghai")
-
 # The package's own tables: statutory holidays (including the weekend days inside a holiday
 # period) and make-up working days on weekends (调休上班). Both are public names of the package.
 _PACKAGE_HOLIDAYS: frozenset[date] = frozenset(chinese_calendar.holidays)
@@ -43,15 +42,15 @@ _FIRST_YEAR = min(_PACKAGE_HOLIDAYS).year
 _LAST_YEAR = max(_PACKAGE_HOLIDAYS).year
 
 
-def today_in_shanghai() -> date:
-    """Today's date on the Beijing calendar, whatever the server's time zone."""
-    return datetime.now(CALENDAR_TIME_ZONE).date()
+def today_in(time_zone: str) -> date:
+    """Today's date in ``time_zone`` (e.g. "Asia/Shanghai"), whatever the server's zone."""
+    return datetime.now(ZoneInfo(time_zone)).date()
 
 
 def _check_date(d: object, name: str = "date") -> date:
     if isinstance(d, datetime) or not isinstance(d, date):
         raise TypeError(
-            f"{name} must be a datetime.date on the Asia/Shanghai calendar, "
+            f"{name} must be a datetime.date of the site's calendar, "
             f"not {type(d).__name__}"
         )
     return d

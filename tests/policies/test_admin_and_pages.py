@@ -96,7 +96,7 @@ def test_dashboard_panel_lists_late_policies(admin_client, lone_policy):
 
 def test_report_warns_beyond_the_calendar_data(admin_client, lone_policy, monkeypatch):
     _released_on(lone_policy, date(2025, 12, 30))
-    monkeypatch.setattr("govinfo_wagtail.policies.services.today_in_shanghai",
+    monkeypatch.setattr("govinfo_wagtail.policies.services.site_today",
                         lambda: date(2027, 1, 6))
     response = admin_client.get("/admin/govinfo-policies/late/")
     assert "data-coverage-warning" in response.content.decode()

@@ -6,11 +6,12 @@ Calendar facts are those of the State Council's notices (国务院办公厅关�
 """
 
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import chinese_calendar
 import pytest
 
-from govinfo_wagtail.policies.workdays import WorkdayCalendar, today_in_shanghai
+from govinfo_wagtail.policies.workdays import WorkdayCalendar, today_in
 
 
 def days(first: date, last: date) -> list[date]:
@@ -284,6 +285,8 @@ def test_datetimes_are_refused(cal):
         WorkdayCalendar(extra_holidays=[datetime(2099, 1, 1)])
 
 
-def test_today_in_shanghai_is_a_date():
-    today = today_in_shanghai()
-    assert type(today) is date
+def test_today_is_counted_in_the_given_time_zone():
+    shanghai, honolulu = today_in("Asia/Shanghai"), today_in("Pacific/Honolulu")
+    assert type(shanghai) is date
+    assert (shanghai - honolulu).days in (0, 1)  # 18 hours apart
+    assert shanghai == datetime.now(ZoneInfo("Asia/Shanghai")).date()
