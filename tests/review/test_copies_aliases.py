@@ -76,6 +76,7 @@ def test_a_copy_made_in_code_has_no_number_either(reviewed):
     assert not copy.live and not copy.index_number
 
 
+@pytest.mark.django_db  # the fixtures are asked for by name: say so, for the test order
 @pytest.mark.parametrize("source", ["reviewed", "draft"])
 def test_an_alias_of_a_disclosure_page_is_refused_in_code(request, source):
     page = request.getfixturevalue(source)
