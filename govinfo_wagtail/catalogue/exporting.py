@@ -17,7 +17,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 
 from ..core.models import DisclosurePage, Topic, Validity
-from .importing import COLUMNS, PAGE_KINDS, VALIDITY_LABELS
+from .importing import COLUMNS, VALIDITY_LABELS, page_kinds
+
+# The columns a re-import reads back; the migration-only columns (legacy key, old URL,
+# attachments) describe another system and are not exported.
+EXPORT_COLUMNS = [c for c in COLUMNS if c.key not in ("legacy_id", "legacy_url", "attachments")]
 
 # Characters that make a spreadsheet treat a cell as a formula (CSV injection), and a leading
 # tab or carriage return, which some spreadsheets skip before looking for one; the import
@@ -34,7 +38,7 @@ def export_catalogue(queryset: QuerySet, format: str = "xlsx", *,
     """
     if format not in ("xlsx", "csv"):
         raise ValueError(f"Unknown export format: {format!r} (use 'xlsx' or 'csv')")
-    headers = [column.label for column in COLUMNS]
+    headers = [column.label for column in EXPORT_COLUMNS]
     rows = (_row(page, context) for page, context in _pages(queryset))
     if format == "csv":
         return _csv(headers, rows, encoding)
@@ -60,7 +64,7 @@ def _pages(queryset: QuerySet):
         return paths[topic_id]
 
     kinds_by_ct = {}
-    for kind in PAGE_KINDS.values():
+    for kind in page_kinds:
         ct = ContentType.objects.get_for_model(kind.get_model())
         kinds_by_ct[ct.pk] = kind
     for page in queryset.select_related("agency").order_by("path").iterator(chunk_size=500):
@@ -90,7 +94,7 @@ def _row(page: DisclosurePage, context: dict[str, Any]) -> list[Any]:
         "index_number": page.index_number,
     }
     values.update(context.get("extra") or {})
-    return [values[column.key] for column in COLUMNS]
+    return [values[column.key] for column in EXPORT_COLUMNS]
 
 
 def _protect(value: str) -> str:

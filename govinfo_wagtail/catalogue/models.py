@@ -3,6 +3,7 @@
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
@@ -256,3 +257,66 @@ class PublicSiteSettings(BaseSiteSetting):
             for (field, label), pk in zip(self.NAVIGATION, ids, strict=True)
             if pk in pages
         ]
+
+
+class ImportJob(models.Model):
+    """One run of the catalogue import over one file: validated whole first, then written in
+    batches of bounded size, each in its own transaction. ``next_row`` is the first row not
+    yet written, so an interrupted job resumes there (or is rolled back completely); the
+    public sees nothing of a job that releases items until it is ``completed``."""
+
+    class State(models.TextChoices):
+        RUNNING = "running", _("Running")
+        INTERRUPTED = "interrupted", _("Interrupted")
+        COMPLETED = "completed", _("Completed")
+        ROLLED_BACK = "rolled_back", _("Rolled back")
+
+    catalogue = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="+")
+    file_name = models.CharField(_("file"), max_length=255)
+    file_sha256 = models.CharField(max_length=64, db_index=True)
+    publish = models.BooleanField(default=False)
+    reason = models.TextField(blank=True)
+    override_reason = models.TextField(blank=True)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.RUNNING)
+    total_rows = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    next_row = models.PositiveIntegerField(default=0)  # file row number; 0: none written yet
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    blocked = models.PositiveIntegerField(default=0)
+    report = models.JSONField(default=list, blank=True)  # lines for the user, bounded
+    error = models.TextField(blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        permissions = [("import_released", _("Can import items released by a legacy system"))]
+
+    def __str__(self) -> str:
+        return f"{self.pk}: {self.file_name} ({self.state})"
+
+
+class ImportedItem(models.Model):
+    """A page that an import created, keyed by the legacy system's id (or its 索引号 or old
+    URL): a re-import of the same row updates this page instead of creating another."""
+
+    catalogue = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="+")
+    legacy_key = models.CharField(max_length=255, null=True, blank=True)  # None: no key
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="+")
+    row_digest = models.CharField(max_length=64)  # of the row's values as last imported
+    job = models.ForeignKey(ImportJob, null=True, blank=True, on_delete=models.SET_NULL,
+                            related_name="items")
+    created_by_job = models.ForeignKey(ImportJob, null=True, blank=True,
+                                       on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["catalogue", "legacy_key"],
+                                               name="govinfo_imported_item_key")]
+
+    def __str__(self) -> str:
+        return f"{self.legacy_key or '-'} → {self.page_id}"

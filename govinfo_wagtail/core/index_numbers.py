@@ -86,3 +86,46 @@ def register_legacy_index_number(page, value: str) -> IndexNumber:
         raise ValidationError(_("The index number %(value)s is already in use."),
                               params={"value": value})
     return IndexNumber.objects.create(value=value, page=page, agency=page.agency)
+
+
+def register_legacy_index_numbers(pages) -> list[IndexNumber]:
+    """:func:`register_legacy_index_number` for many pages at once (their ``index_number``
+    is the legacy number): one query to check, one to insert."""
+    pages = [p for p in pages if p.index_number]
+    if not pages:
+        return []
+    taken = set(IndexNumber.objects.filter(value__in=[p.index_number for p in pages])
+                .values_list("value", flat=True))
+    if taken:
+        raise ValidationError(_("The index number %(value)s is already in use."),
+                              params={"value": sorted(taken)[0]})
+    return IndexNumber.objects.bulk_create(
+        [IndexNumber(value=p.index_number, page=p, agency_id=p.agency_id) for p in pages])
+
+
+def assign_index_numbers(pages, *, site=None, when: datetime | None = None) -> dict[int, str]:
+    """Issue the next numbers for many pages (page id → number): one locked counter per
+    agency and year, advanced once by the number of pages, and one insert. Call inside the
+    release transaction, like :func:`assign_index_number`."""
+    year = release_year(when)
+    by_agency: dict[int, list] = {}
+    for page in pages:
+        if page.agency_id is None:
+            raise ValidationError(_("“%(title)s” has no publishing agency, so it cannot be "
+                                    "given an index number."), params={"title": page.title})
+        by_agency.setdefault(page.agency_id, []).append(page)
+    numbers, issued = [], {}
+    for agency_id, group in sorted(by_agency.items()):
+        agency = Agency.objects.get(pk=agency_id)
+        counter = _locked_counter(agency, year)
+        first = counter.last_serial + 1
+        counter.last_serial += len(group)
+        counter.save(update_fields=["last_serial"])
+        pattern = pattern_for(agency, site if site is not None else group[0].get_site())
+        for serial, page in enumerate(group, start=first):
+            value = pattern.format(agency_code=agency.index_code, year=year, serial=serial)
+            numbers.append(IndexNumber(value=value, page=page, agency=agency, year=year,
+                                       serial=serial))
+            issued[page.pk] = value
+    IndexNumber.objects.bulk_create(numbers)
+    return issued

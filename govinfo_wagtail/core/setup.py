@@ -31,6 +31,8 @@ ADMIN_PERMISSIONS = [
     ("govinfo_core", "change_topic"),
     ("govinfo_core", "delete_topic"),
     ("govinfo_core", "change_disclosuresettings"),
+    # Moving released items over from a legacy system (govinfo_import --publish, the admin).
+    ("govinfo_catalogue", "import_released"),
     ("wagtaildocs", "add_document"),
     ("wagtaildocs", "change_document"),
     ("wagtailimages", "add_image"),

@@ -237,7 +237,90 @@ def connect_disclosure_indexing():
         if issubclass(model, DisclosurePage):
             post_save.connect(_enqueue_update, sender=model, dispatch_uid=f"govinfo-{model}")
             post_delete.connect(_remove, sender=model, dispatch_uid=f"govinfo-del-{model}")
+    from ..core.signals import disclosure_pages_changed
+
+    disclosure_pages_changed.connect(_pages_changed, dispatch_uid="govinfo-pages-changed")
     post_save.connect(_restriction_changed, sender=PageViewRestriction,
                       dispatch_uid="govinfo-restriction-save")
     post_delete.connect(_restriction_changed, sender=PageViewRestriction,
                         dispatch_uid="govinfo-restriction-delete")
+
+
+# --- many pages at once (bulk releases and import batches) ----------------------------------
+
+BULK_CHUNK = 500
+
+
+def _pages_changed(sender, page_ids, **kwargs):
+    ids = list(page_ids)
+    for start in range(0, len(ids), BULK_CHUNK):
+        chunk = ids[start:start + BULK_CHUNK]
+        try:
+            update_pages_index_task.enqueue(chunk)
+        except Exception as exc:  # the queue itself is down: keep a record to retry
+            logger.exception("Could not enqueue the search index update of %d pages", len(chunk))
+            for page_id in chunk:
+                record_failure(page_id, PUBLIC_INDEX, exc)
+
+
+@task()
+def update_pages_index_task(page_ids: list[int]) -> None:
+    update_pages_index(page_ids)
+
+
+def update_pages_index(page_ids: list[int]) -> None:
+    """:func:`update_page_index` for many pages, with one write per index for all of them:
+    the public index's rows replaced in one delete and one insert, each Wagtail backend
+    given the pages with ``add_bulk``. A failure is recorded per page, as there."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import DatabaseError
+    from modelsearch.backends import get_search_backends_with_name
+    from wagtail.models import Page
+
+    from ..core.models import DisclosurePage
+    from .models import SearchDocument
+    from .services import build_document
+
+    ids = list(page_ids)
+    released = set(DisclosurePage.objects.released().filter(pk__in=ids)
+                   .values_list("pk", flat=True))
+    public = set(Page.objects.filter(pk__in=released).public().values_list("pk", flat=True))
+    by_type: dict[int, list[int]] = {}
+    for pk, content_type_id in Page.objects.filter(pk__in=ids).values_list("pk",
+                                                                           "content_type_id"):
+        by_type.setdefault(content_type_id, []).append(pk)
+    pages = {}
+    for content_type_id, type_ids in by_type.items():
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        pages.update(model.objects.select_related("agency", "topic").in_bulk(type_ids))
+    try:
+        with transaction.atomic():
+            docs = [build_document(pages[pk]) for pk in ids if pk in public and pk in pages]
+            SearchDocument.objects.filter(page_id__in=ids).delete()
+            SearchDocument.objects.bulk_create(docs)
+    except DatabaseError as exc:
+        for pk in ids:
+            record_failure(pk, PUBLIC_INDEX, exc)
+    else:
+        _clear_failures(ids, PUBLIC_INDEX)
+        for pk in ids:
+            _sync_cluster(pk)
+    by_model: dict[type, list] = {}
+    for page in pages.values():
+        by_model.setdefault(type(page), []).append(page)
+    for name, backend in get_search_backends_with_name(with_auto_update=True):
+        for model, objs in by_model.items():
+            try:
+                backend.add_bulk(model, objs)
+            except Exception as exc:
+                logger.exception("Search backend %r could not index %d pages", name, len(objs))
+                for page in objs:
+                    record_failure(page.pk, name, exc, model_label=_model_label(page))
+            else:
+                _clear_failures([page.pk for page in objs], name)
+
+
+def _clear_failures(page_ids: list[int], backend: str) -> None:
+    from .models import IndexFailure
+
+    IndexFailure.objects.filter(page_id__in=page_ids, backend=backend).delete()

@@ -1,0 +1,178 @@
+"""Import jobs: a file validated whole, then written in batches of bounded size, each in its
+own transaction, with the job's state recorded after every batch.
+
+An interrupted job (a crash, a lost connection, Ctrl-C) resumes where it stopped when the
+same file is imported into the same catalogue again, or is rolled back completely with
+:func:`rollback_job` (``govinfo_import --rollback JOB``). Items released by a job stay
+unseen by the public until the job completes: their release records are written held and
+completed together at the end (:func:`~govinfo_wagtail.core.release.complete_held_releases`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from wagtail.models import Page, PageLogEntry, Revision
+
+from ...core.release import complete_held_releases
+from .reading import Source, _open, read_table
+from .validation import ImportContext, ImportRow, Validation, parsed_rows, validate
+from .writing import BATCH_ROWS, BatchWriter, prepare_context
+
+REPORT_LINES = 1000  # kept on the job; the command prints all of them as they come
+
+
+def file_sha256(source: Source) -> str:
+    digest = hashlib.sha256()
+    with _open(source) as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@dataclass
+class JobRun:
+    job: object  # ImportJob
+    validation: Validation
+    resumed: bool = False
+
+
+def find_resumable(parent, sha: str, publish: bool):
+    from ..models import ImportJob
+
+    return (ImportJob.objects.filter(catalogue=parent, file_sha256=sha, publish=publish,
+                                     state__in=[ImportJob.State.RUNNING,
+                                                ImportJob.State.INTERRUPTED])
+            .order_by("-pk").first())
+
+
+def check_file(source: Source, filename: str, *, parent, publish=False, attachments=None,
+               encoding=None) -> JobRun:
+    """Validate the whole file (nothing written); the job to resume, if there is one."""
+    sha = file_sha256(source)
+    job = find_resumable(parent, sha, publish)
+    validation = validate(read_table(source, filename, encoding=encoding), parent=parent,
+                          publish=publish, attachments=attachments, keep_rows=False,
+                          written_before=job.next_row if job else 0)
+    return JobRun(job=job, validation=validation, resumed=job is not None)
+
+
+def run_job(source: Source, filename: str, run: JobRun, *, user=None, reason="",
+            override_reason="", encoding=None, batch_rows: int = BATCH_ROWS,
+            progress: Callable[[int, int], None] | None = None,
+            after_batch: Callable[[object], None] | None = None):
+    """Write a validated file as a job (resuming ``run.job``); returns the finished job."""
+    from ..models import ImportJob
+
+    validation = run.validation
+    context = prepare_context(validation.context, parent=validation.context.parent, user=user,
+                              publish=validation.context.publish, reason=reason,
+                              override_reason=(override_reason or "").strip())
+    job = run.job or ImportJob.objects.create(
+        catalogue=context.parent, user=user, file_name=filename[:255],
+        file_sha256=file_sha256(source), publish=context.publish, reason=context.reason,
+        override_reason=context.override_reason, total_rows=validation.total)
+    if job.state != ImportJob.State.RUNNING:
+        job.state = ImportJob.State.RUNNING
+        job.save(update_fields=["state"])
+    writer = BatchWriter(context, job=job)
+    table = read_table(source, filename, encoding=encoding)
+    try:
+        for batch in _batches(parsed_rows(table, context), batch_rows, job.next_row):
+            with transaction.atomic():
+                outcome = writer.write(batch)
+                job.created += len(outcome.created)
+                job.updated += len(outcome.updated)
+                job.unchanged += outcome.unchanged
+                job.blocked += len(outcome.blocked)
+                job.rows_done += len(batch)
+                job.next_row = batch[-1].row + 1
+                room = REPORT_LINES - len(job.report)
+                if room > 0:
+                    job.report += [str(b) for b in outcome.blocked][:room]
+                job.save()
+            context.blocked += outcome.blocked
+            if progress is not None:
+                progress(job.rows_done, validation.total)
+            if after_batch is not None:
+                after_batch(job)
+    except BaseException as exc:
+        ImportJob.objects.filter(pk=job.pk).update(
+            state=ImportJob.State.INTERRUPTED, error=f"{type(exc).__name__}: {exc}"[:2000])
+        raise
+    if context.unmapped_urls:
+        job.report += [str(p) for p in context.unmapped_urls][:REPORT_LINES]
+    if job.publish:
+        from ...core.models import ReleaseRecord
+
+        held = ReleaseRecord.objects.filter(
+            page_id__in=_created_pages(job), released_at__isnull=True,
+            go_live_at__isnull=True).values_list("pk", flat=True)
+        complete_held_releases(list(held))
+    job.state = ImportJob.State.COMPLETED
+    job.finished_at = timezone.now()
+    job.save()
+    return job
+
+
+def _created_pages(job):
+    from ..models import ImportedItem
+
+    return ImportedItem.objects.filter(created_by_job=job).values("page_id")
+
+
+def _batches(rows: Iterator[ImportRow], size: int, start: int) -> Iterator[list[ImportRow]]:
+    batch: list[ImportRow] = []
+    for row in rows:
+        if row.row < start:
+            continue
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def rollback_job(job, *, chunk: int = 500) -> int:
+    """Remove everything the job created (pages with their revisions, log entries, release
+    records, legacy index numbers, redirects and attachment documents); returns how many
+    pages. Pages that the job only updated keep their new revisions (history shows them)."""
+    from wagtail.documents import get_document_model
+
+    from ...core.documents import DisclosureDocumentUse
+    from ...core.models import IndexNumber
+    from ..models import ImportedItem, ImportJob
+
+    page_type = Page._meta.model  # base content type of page revisions
+    from django.contrib.contenttypes.models import ContentType
+
+    base_type = ContentType.objects.get_for_model(page_type)
+    removed = 0
+    while True:
+        ids = list(ImportedItem.objects.filter(created_by_job=job)
+                   .values_list("page_id", flat=True)[:chunk])
+        if not ids:
+            break
+        with transaction.atomic():
+            documents = list(DisclosureDocumentUse.objects.filter(page_id__in=ids)
+                             .values_list("document_id", flat=True))
+            IndexNumber.objects.filter(page_id__in=ids, serial__isnull=True).delete()
+            Revision.objects.filter(base_content_type=base_type,
+                                    object_id__in=[str(i) for i in ids]).delete()
+            PageLogEntry.objects.filter(page_id__in=ids).delete()
+            Page.objects.filter(pk__in=ids).delete()  # treebeard fixes the parent's numchild
+            ImportedItem.objects.filter(page_id__in=ids).delete()
+            if documents:
+                get_document_model().objects.filter(pk__in=documents).delete()
+        removed += len(ids)
+    ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.ROLLED_BACK,
+                                               finished_at=timezone.now())
+    return removed
+
+
+__all__ = ["ImportContext", "JobRun", "check_file", "rollback_job", "run_job"]
