@@ -51,9 +51,14 @@ bench: system-deps $(VENV)/.test
 docs: $(VENV)/.test
 	$(VENV)/bin/mkdocs build --strict --site-dir build/docs
 
-## make messages: refresh the zh_Hans catalogue after changing UI strings
+## make messages: refresh the zh_Hans catalogue after changing UI strings; Wagtail's own
+## strings that the package translates are kept in wagtail_overrides.po (makemessages would
+## drop them: they are not in our source) and merged back in, winning over identical msgids.
+LOCALE_ZH := govinfo_wagtail/core/locale/zh_Hans
 messages: $(VENV)/.test
 	cd govinfo_wagtail && DJANGO_SETTINGS_MODULE=tests.settings_messages PYTHONPATH=.. ../$(VENV)/bin/django-admin makemessages -l zh_Hans --no-obsolete
+	msgcat --use-first $(LOCALE_ZH)/wagtail_overrides.po $(LOCALE_ZH)/LC_MESSAGES/django.po -o $(LOCALE_ZH)/LC_MESSAGES/django.po
+	cd govinfo_wagtail/core && DJANGO_SETTINGS_MODULE=tests.settings PYTHONPATH=../.. ../../$(VENV)/bin/django-admin compilemessages -l zh_Hans
 
 clean:
 	rm -rf $(VENV) build test-artifacts example_site/db.sqlite3

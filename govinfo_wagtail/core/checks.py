@@ -25,3 +25,35 @@ def check_agency_index_codes(app_configs=None, databases=None, **kwargs):
         )
         for code, names in duplicates.items()
     ]
+
+
+def wagtail_apps_before_ours(names: list[str]) -> list[str]:
+    """The Wagtail apps listed before the package's core app."""
+    if __package__ not in names:
+        return []
+    return [name for name in names[:names.index(__package__)]
+            if name == "wagtail" or name.startswith("wagtail.")]
+
+
+@checks.register(checks.Tags.translation)
+def check_translations_come_first(app_configs=None, **kwargs):
+    """The package's zh_Hans catalogue corrects and completes Wagtail's own admin strings.
+
+    Django looks a string up in the apps' catalogues in INSTALLED_APPS order, the first app
+    winning, so the package's apps must come before Wagtail's; otherwise the admin reads half
+    in English (or 分页 for "Pages").
+    """
+    from django.apps import apps
+
+    before = wagtail_apps_before_ours([config.name for config in apps.get_app_configs()])
+    if not before:
+        return []
+    return [
+        checks.Warning(
+            _("govinfo_wagtail.core comes after %(apps)s in INSTALLED_APPS, so Wagtail's own "
+              "translations win over the package's corrections and the admin is partly in "
+              "English.") % {"apps": ", ".join(before)},
+            hint=_("List the govinfo_wagtail apps before the wagtail apps in INSTALLED_APPS."),
+            id="govinfo_core.W001",
+        )
+    ]

@@ -11,6 +11,7 @@ class ReviewConfig(AppConfig):
 
     def ready(self) -> None:
         from django.core import checks
+        from django.core.signals import request_finished
         from django.db.models.signals import post_save
         from wagtail.admin.signal_handlers import task_submission_email_notifier
         from wagtail.signals import post_page_move, task_rejected, task_submitted
@@ -18,6 +19,7 @@ class ReviewConfig(AppConfig):
         from .gates import on_page_saved
         from .models import ReviewGateTaskState
         from .notifications import notify_earlier_reviewers_of_return
+        from .outcomes import end as end_gate_action
         from .workflow_rules import (
             check_disclosure_workflows,
             check_workflow_admin_guard,
@@ -27,6 +29,8 @@ class ReviewConfig(AppConfig):
 
         # Every page save: save_revision() is how each new revision reaches the page.
         post_save.connect(on_page_saved, dispatch_uid="govinfo_review_follow_revision")
+        # A gate action's request is remembered only while it runs (see outcomes.py).
+        request_finished.connect(end_gate_action, dispatch_uid="govinfo_review_gate_action_end")
         task_rejected.connect(notify_earlier_reviewers_of_return,
                               dispatch_uid="govinfo_review_return_notice")
         # Wagtail connects its "a page awaits your review" email for sender=TaskState only,

@@ -12,8 +12,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .gates import MAX_OPINION, MAX_REASON
+from .outcomes import ADMIN_MARKER
 
 OVERRIDE_PREFIX = "override-"
+# The gate action modal posts the task state it shows, so the form can check the gate's rules
+# and keep the dialog open with the reason (the server checks everything again on the action).
+TASK_STATE_FIELD = "govinfo_task_state"
 
 
 class GateActionForm(forms.Form):
@@ -29,6 +33,11 @@ class GateActionForm(forms.Form):
             key[len(OVERRIDE_PREFIX):]: str(data.get(key, ""))[:MAX_REASON]
             for key in data if key.startswith(OVERRIDE_PREFIX)
         }
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        cleaned[ADMIN_MARKER] = True
+        return cleaned
 
 
 class GatePassForm(GateActionForm):
@@ -59,7 +68,36 @@ class GatePassForm(GateActionForm):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         cleaned["overrides"] = {k: v for k, v in self._overrides.items() if v.strip()}
+        self._check_gate(cleaned["overrides"])
         return cleaned
+
+    def _check_gate(self, overrides: dict[str, str]) -> None:
+        """The rules that need the page: blocking findings each need a recorded reason."""
+        from .inspection import check_revision
+        from .models import ReviewGateTaskState
+
+        task = getattr(self, "task", None)
+        try:
+            pk = int(self.data.get(TASK_STATE_FIELD, ""))
+        except (TypeError, ValueError):
+            return
+        task_state = ReviewGateTaskState.objects.filter(pk=pk, task_id=getattr(task, "pk", None)
+                                                        ).select_related("revision").first()
+        if task_state is None:
+            return
+        if task_state.status != ReviewGateTaskState.STATUS_IN_PROGRESS:
+            raise forms.ValidationError(_("This gate is not awaiting a decision."),
+                                        code="not_in_progress")
+        report = check_revision(task_state.revision)
+        missing = [f for f in report.unresolved if not overrides.get(f.fingerprint, "").strip()]
+        if missing:
+            raise forms.ValidationError(
+                _("%(count)d blocking finding(s) must be fixed, or overridden with a reason: "
+                  "%(findings)s"),
+                code="unresolved_findings",
+                params={"count": len(missing),
+                        "findings": "、".join(f"{f.matched}（{report.location_label(f.location)}）"
+                                          for f in missing)})
 
 
 class GateReturnForm(GateActionForm):
@@ -71,5 +109,6 @@ class GateReturnForm(GateActionForm):
 
 def gate_form_class(task, action: str) -> type[forms.Form]:
     if action == "approve":
-        return type("GatePassForm", (GatePassForm,), {"checklist_items": task.checklist_items})
+        return type("GatePassForm", (GatePassForm,),
+                    {"checklist_items": task.checklist_items, "task": task})
     return GateReturnForm

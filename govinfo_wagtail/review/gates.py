@@ -247,6 +247,60 @@ def follow_revision(page, revision) -> None:
     current.cancel(user=revision.user, comment=gettext("The content changed during review."))
 
 
+def gate_to_resume_at(task, workflow_state, user=None):
+    """On resubmission after a return, the task to start instead of ``task``, or None.
+
+    Wagtail's ``WorkflowState.resume`` restarts the gate that returned the page. When the
+    content changed since that return, the whole review starts again at the first task: the
+    earlier passes were of other content. When it did not change (the editor resubmitted as
+    it was), the review goes on where it stopped, the earlier passes carried over to the new
+    revision, as :func:`follow_revision` does for a comment.
+    """
+    from wagtail.models import Task
+
+    from .models import ReviewGateTaskState
+
+    if workflow_state.current_task_state_id is not None:
+        return None  # moving on to the next gate, not resuming
+    returned = (
+        ReviewGateTaskState.objects.filter(workflow_state=workflow_state,
+                                           status=TaskState.STATUS_REJECTED)
+        .order_by("-finished_at", "-pk").first()
+    )
+    if returned is None:
+        return None  # a new review starts at the first task anyway
+    latest = workflow_state.content_object.get_latest_revision()
+    digest = content_digest(latest.content)
+    if digest == returned.content_digest:
+        for state in ReviewGateTaskState.objects.filter(
+            workflow_state=workflow_state, status=TaskState.STATUS_APPROVED,
+            content_digest=digest,
+        ).exclude(revision_id=latest.pk):
+            if not ReviewGateTaskState.objects.filter(
+                workflow_state=workflow_state, status=TaskState.STATUS_APPROVED,
+                task_id=state.task_id, revision_id=latest.pk,
+            ).exists():
+                state.copy(update_attrs={"revision": latest})
+        return None
+    first = (
+        Task.objects.filter(workflow_tasks__workflow_id=workflow_state.workflow_id, active=True)
+        .order_by("workflow_tasks__sort_order").first()
+    )
+    if first is None or first.pk == task.pk:
+        return None
+    stale = ReviewGateTaskState.objects.filter(
+        workflow_state=workflow_state, status=TaskState.STATUS_APPROVED
+    ).exclude(content_digest=digest)
+    if not getattr(settings, "WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT", False):
+        # Without it Wagtail counts approvals of any revision and would skip those gates.
+        stale.update(status=TaskState.STATUS_CANCELLED)
+    page = workflow_state.content_object
+    log(instance=getattr(page, "specific", page), action=RESTART_LOG_ACTION, user=user,
+        revision=latest, data={"from_gate": returned.task.name, "revision_id": latest.pk,
+                               "resubmitted": True})
+    return first.specific
+
+
 def on_page_saved(sender, instance, update_fields=None, **kwargs) -> None:
     """post_save receiver: ``save_revision`` saves the page with ``latest_revision``."""
     if not update_fields or "latest_revision" not in update_fields:

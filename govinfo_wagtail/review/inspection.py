@@ -6,7 +6,9 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Max
+from django.utils.translation import gettext
 
 from .checks import Finding, LexiconMatcher, run_checks
 from .checks.attachments import DEFAULT_LIMITS
@@ -51,6 +53,16 @@ def _attachments(obj: Any) -> list[tuple[str, Any]]:
 class CheckReport:
     findings: list[Finding]
     overrides: dict[str, Any] = field(default_factory=dict)  # fingerprint → CheckOverride
+    model: Any = None  # the page class, for the names of the fields a finding is in
+
+    def location_label(self, location: str) -> str:
+        """The field's name as the editor knows it (标题, 正文…), not its code ("body")."""
+        if location.startswith("attachment:"):
+            return gettext("Attachment: %(name)s") % {"name": location[len("attachment:"):]}
+        try:
+            return str(self.model._meta.get_field(location).verbose_name)
+        except (AttributeError, FieldDoesNotExist):
+            return location
 
     @property
     def blocking(self) -> list[Finding]:
@@ -65,6 +77,7 @@ class CheckReport:
         for finding in self.findings:
             row = finding.as_dict()
             row["override"] = self.overrides.get(finding.fingerprint)
+            row["location_label"] = self.location_label(finding.location)
             rows.append(row)
         return rows
 
@@ -86,4 +99,4 @@ def check_revision(revision) -> CheckReport:
         o.fingerprint: o
         for o in CheckOverride.objects.filter(page_id=revision.object_id).order_by("created_at")
     }
-    return CheckReport(findings, overrides)
+    return CheckReport(findings, overrides, model=type(obj))

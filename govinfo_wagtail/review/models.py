@@ -75,17 +75,17 @@ class ReviewGateTaskState(TaskState):
 def _content_author_id(task_state) -> int | None:
     """The author of this content: an earlier decision on the same content in this review
     knows it; otherwise the revision's user."""
-    earlier = (
+    earlier = list(
         ReviewGateTaskState.objects.filter(
             workflow_state_id=task_state.workflow_state_id,
             content_digest=task_state.content_digest,
         )
         .exclude(pk=task_state.pk)
         .order_by("pk")
-        .values_list("content_author_id", flat=True)
-        .first()
+        .values_list("content_author_id", flat=True)[:1]
     )
-    return earlier or task_state.revision.user_id
+    # Even an unknown author (None) stands: the latest revision may be a reviewer's comment.
+    return earlier[0] if earlier else task_state.revision.user_id
 
 
 class ReviewGateTask(AbstractGroupApprovalTask):
@@ -120,8 +120,13 @@ class ReviewGateTask(AbstractGroupApprovalTask):
         )
 
     def start(self, workflow_state, user=None):
-        from .gates import content_digest
+        from .gates import content_digest, gate_to_resume_at
 
+        # Wagtail resumes a returned page at the gate that returned it; a changed version
+        # must pass every gate again, in order, from the first.
+        first = gate_to_resume_at(self, workflow_state, user)
+        if first is not None:
+            return first.start(workflow_state, user=user)
         task_state = super().start(workflow_state, user=user)
         task_state.content_digest = content_digest(task_state.revision.content)
         task_state.content_author_id = _content_author_id(task_state)
@@ -156,9 +161,20 @@ class ReviewGateTask(AbstractGroupApprovalTask):
         return "govinfo_review/gate_action_modal.html"
 
     def on_action(self, task_state, user, action_name, **kwargs):
-        from .gates import act_on_gate
+        from ..core.release import ReleaseRefused
+        from . import outcomes
+        from .gates import GateRefused, act_on_gate
 
-        return act_on_gate(self, task_state.specific, user, action_name, kwargs)
+        # Posted from the admin's gate forms: report a refusal to the reviewer where they
+        # acted, and say what a decision did. Code calling on_action gets the exception.
+        via_admin = bool(kwargs.pop(outcomes.ADMIN_MARKER, False))
+        try:
+            act_on_gate(self, task_state.specific, user, action_name, kwargs)
+        except (GateRefused, ReleaseRefused) as exc:
+            if not via_admin:
+                raise
+            return outcomes.report_refusal(task_state, user, exc)
+        return outcomes.report_done(task_state, user) if via_admin else None
 
 
 class LexiconWord(models.Model):
@@ -251,3 +267,24 @@ class EmergencyRelease(models.Model):
 
     def __str__(self) -> str:
         return f"{self.page_id} @ {self.released_at:%Y-%m-%d %H:%M}"
+
+
+class NoticeFailure(models.Model):
+    """A review notice that could not be sent (mail server down, address refused). The
+    action it reported stands; administrators see these on the dashboard until dismissed."""
+
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    page = models.ForeignKey(Page, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+")
+    subject = models.CharField(_("subject"), max_length=255)
+    recipients = models.TextField(_("recipients"))
+    error = models.CharField(_("error"), max_length=255)
+    dismissed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notice not sent")
+        verbose_name_plural = _("notices not sent")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.subject

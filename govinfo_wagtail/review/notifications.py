@@ -8,7 +8,8 @@ page came back (Wagtail #10196): this module does.
 A notice never breaks the action it reports: the mails are written while the return is
 being recorded, sent only once it is committed (a slow or unreachable mail server never holds
 the transaction, and a return that rolls back announces nothing), and a failure to send is
-logged, as Wagtail's own notifiers do, while the return stands.
+logged, as Wagtail's own notifiers do, and recorded for administrators (a notice on their
+dashboard), while the return stands.
 """
 
 from __future__ import annotations
@@ -62,11 +63,34 @@ def notify_earlier_reviewers_of_return(sender, instance, user=None, **kwargs) ->
                 "opinion": instance.opinion or instance.comment}
         messages.append((subject, body, reviewer.email))
     # robust: should anything still escape, Django logs it and the request carries on.
-    transaction.on_commit(lambda: send_notices(messages), robust=True)
+    page_id = page.pk
+    transaction.on_commit(lambda: send_notices(messages, page_id=page_id), robust=True)
 
 
-def send_notices(messages: list[tuple[str, str, str]]) -> int:
-    """Send (subject, body, address) mails over one connection; log what fails, never raise.
+def may_see_notice_failures(user) -> bool:
+    """Site administrators: those who may change the disclosure settings."""
+    return bool(user.is_active and (
+        user.is_superuser or user.has_perm("govinfo_core.change_disclosuresettings")))
+
+
+def record_failure(messages: list[tuple[str, str, str]], error: BaseException,
+                   page_id: int | None = None) -> None:
+    """Keep the failure for the administrators' dashboard; never raise."""
+    from .models import NoticeFailure
+
+    try:
+        NoticeFailure.objects.create(
+            page_id=page_id, subject=messages[0][0][:255],
+            recipients=", ".join(address for _s, _b, address in messages),
+            error=(f"{type(error).__name__}: {error}")[:255],
+        )
+    except Exception:
+        logger.exception("Could not record a notice that was not sent")
+
+
+def send_notices(messages: list[tuple[str, str, str]], page_id: int | None = None) -> int:
+    """Send (subject, body, address) mails over one connection; log and record what fails,
+    never raise.
 
     Returns how many were sent.
     """
@@ -76,17 +100,20 @@ def send_notices(messages: list[tuple[str, str, str]]) -> int:
     connection = get_connection()
     try:
         connection.open()
-    except Exception:
+    except Exception as exc:
         logger.exception("Mail connection error: %d review notice(s) not sent (%s)",
                          len(messages), ", ".join(address for _s, _b, address in messages))
+        record_failure(messages, exc, page_id)
         return 0
     try:
-        for subject, body, address in messages:
+        for message in messages:
+            subject, body, address = message
             try:
                 send_mail(subject, body, [address], connection=connection)
                 sent += 1
-            except Exception:
+            except Exception as exc:
                 logger.exception("Failed to send review notice '%s' to %s", subject, address)
+                record_failure([message], exc, page_id)
     finally:
         try:
             connection.close()

@@ -102,6 +102,19 @@ def retrospective_review_view(request, pk: int):
     return redirect("wagtailadmin_home")
 
 
+def dismiss_notice_failures(request):
+    """An administrator has seen the notices that could not be sent."""
+    from django.utils import timezone
+
+    from .models import NoticeFailure
+    from .notifications import may_see_notice_failures
+
+    if request.method != "POST" or not may_see_notice_failures(request.user):
+        raise PermissionDenied
+    NoticeFailure.objects.filter(dismissed_at__isnull=True).update(dismissed_at=timezone.now())
+    return redirect("wagtailadmin_home")
+
+
 def signoff_sheet_view(request, release_id: int):
     """The 审签单 of one release, as a PDF, for those who may see the page's audit history."""
     entry = get_object_or_404(release_entries(), pk=release_id)

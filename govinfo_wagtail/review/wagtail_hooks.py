@@ -3,16 +3,21 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin import messages
+from wagtail.admin.action_menu import SubmitForModerationMenuItem
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.menus.pages import PageMenuItem
+from wagtail.admin.views.home import UserObjectsInWorkflowModerationPanel
 from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from . import admin_refusals, release_checks, views  # noqa: F401 (the first two register hooks)
+from . import admin_refusals, outcomes, release_checks, views  # noqa: F401 (hooks)
 from .gates import GATE_DECISION_LOG_ACTION, OVERRIDE_LOG_ACTION, RESTART_LOG_ACTION
 from .models import LexiconWord
+from .notifications import may_see_notice_failures
+from .opinions import latest_return, return_notice
 from .services import (
     EMERGENCY_LOG_ACTION,
     RETROSPECTIVE_LOG_ACTION,
@@ -44,6 +49,10 @@ def register_review_urls():
         path("emergency/<int:page_id>/", views.emergency_release_view, name="emergency"),
         path("retrospective/<int:pk>/", views.retrospective_review_view, name="retrospective"),
         path("signoff/<int:release_id>.pdf", views.signoff_sheet_view, name="signoff"),
+        path("gate/<int:task_state_id>/outcome/", outcomes.gate_outcome_view,
+             name="gate_outcome"),
+        path("notices/dismiss/", views.dismiss_notice_failures,
+             name="dismiss_notice_failures"),
         path("audit/", views.ReviewAuditView.as_view(), name="audit"),
         path("audit/results/", views.ReviewAuditView.as_view(results_only=True),
              name="audit_results"),
@@ -115,6 +124,48 @@ def review_header_buttons(page, user, view_name, next_url=None):
     yield SignoffButton(page=page, priority=50)
 
 
+@hooks.register("before_edit_page")
+def follow_gate_action(request, page):
+    """A gate action posted from the page editor: report what it did, or why not. A page
+    that came back from review shows the opinion at the top of the editor."""
+    if request.method == "POST" and request.POST.get("action-workflow-action"):
+        outcomes.begin(request)
+    elif request.method == "GET":
+        found = latest_return(page.current_workflow_state)
+        if found is not None:
+            messages.warning(request, return_notice(found), extra_tags="govinfo-return")
+
+
+@hooks.register("after_edit_page")
+def report_gate_action(request, page):
+    return outcomes.after_edit(request, page)
+
+
+class ResubmitForReviewMenuItem(SubmitForModerationMenuItem):
+    """After a return, "Resubmit for review", not Wagtail's "Resubmit to <the returning
+    gate>": a changed version starts again at the first gate."""
+
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        context["label"] = _("Resubmit for review")
+        return context
+
+
+@hooks.register("construct_page_action_menu")
+def resubmit_from_the_first_gate(menu_items, request, context):
+    from .models import ReviewGateTask
+
+    page = context.get("page")
+    state = page.current_workflow_state if page is not None and page.pk else None
+    if state is None or state.status != state.STATUS_NEEDS_CHANGES:
+        return
+    if not isinstance(state.current_task_state.task.specific, ReviewGateTask):
+        return
+    for i, item in enumerate(menu_items):
+        if type(item) is SubmitForModerationMenuItem:
+            menu_items[i] = ResubmitForReviewMenuItem(order=item.order)
+
+
 class AwaitingReviewPanel(Component):
     """待我审核: pages at a gate this user may decide, with the gate and the time waited."""
 
@@ -130,7 +181,7 @@ class AwaitingReviewPanel(Component):
         from wagtail.models import TaskState
 
         from ..conf import govinfo_settings
-        from .models import EmergencyRelease, ReviewGateTask
+        from .models import EmergencyRelease, NoticeFailure, ReviewGateTask
 
         user = self.request.user
         rows = []
@@ -148,7 +199,10 @@ class AwaitingReviewPanel(Component):
         if user.is_superuser or Group.objects.filter(name=admin_group, user=user).exists():
             emergencies = list(EmergencyRelease.objects.filter(reviewed_at__isnull=True)
                                .select_related("page", "released_by"))
-        return {"rows": rows, "emergencies": emergencies,
+        notice_failures = []
+        if may_see_notice_failures(user):
+            notice_failures = list(NoticeFailure.objects.filter(dismissed_at__isnull=True)[:50])
+        return {"rows": rows, "emergencies": emergencies, "notice_failures": notice_failures,
                 "request": self.request}
 
     def render_html(self, parent_context=None):
@@ -157,8 +211,48 @@ class AwaitingReviewPanel(Component):
         return render_to_string(self.template_name, self.get_context_data(), self.request)
 
 
+class MyPagesInReviewPanel(UserObjectsInWorkflowModerationPanel):
+    """Wagtail's "your pages in a workflow", with the opinion of a return beside the page."""
+
+    template_name = "govinfo_review/my_pages_in_review_panel.html"
+
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        context["rows"] = [
+            {"state": state, "returned": latest_return(state)}
+            for state in context.get("workflow_states") or []
+        ]
+        return context
+
+
+# Wagtail's panels that ours replace: one list of what awaits the reviewer, one of the
+# editor's pages in review.
+REPLACED_PANELS = {"workflow_objects_to_moderate": None,
+                   "user_objects_in_workflow_moderation": MyPagesInReviewPanel}
+
+
+def _other_tasks_exist() -> bool:
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import Task
+
+    from .models import ReviewGateTask
+
+    return Task.objects.filter(active=True).exclude(
+        content_type=ContentType.objects.get_for_model(ReviewGateTask)).exists()
+
+
 @hooks.register("construct_homepage_panels")
 def add_awaiting_review_panel(request, panels):
+    # Wagtail's list of tasks to moderate stays where tasks other than our gates exist.
+    keep_wagtails = _other_tasks_exist()
+    for i, panel in reversed(list(enumerate(panels))):
+        name = getattr(panel, "name", None)
+        if name in REPLACED_PANELS and not (keep_wagtails and REPLACED_PANELS[name] is None):
+            replacement = REPLACED_PANELS[name]
+            if replacement is None:
+                del panels[i]
+            else:
+                panels[i] = replacement()
     panels.insert(0, AwaitingReviewPanel(request))
 
 
