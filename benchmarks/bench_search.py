@@ -39,6 +39,9 @@ from _django import setup_django  # noqa: E402
 DEFAULT_ITEMS = 100_000  # the size the targets are set for; loading takes ~10 min a database
 SEED = 20241130
 PG_URL = "postgres://postgres@127.0.0.1:5432/govinfo_search_bench"
+MYSQL_URL = "mysql://root@127.0.0.1:3306/govinfo_search_bench"
+# GOVINFO_BENCH_BURIED: the buried relevance set, vendor:items (the issue's sizes)
+BURIED_RUNS = "sqlite:20000,postgresql:20000,mysql:20000,postgresql:100000"
 END_TO_END_SAMPLE = 100
 ROUNDS = 3  # timed runs per query
 
@@ -125,7 +128,8 @@ def _drop_fulltext_indexes(connection) -> list[str]:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s "
-            "AND indexname IN ('govinfo_search_doc_gin', 'govinfo_search_doc_sample')",
+            "AND indexname IN ('govinfo_search_doc_gin', 'govinfo_search_doc_sample', "
+            "'govinfo_search_doc_strong')",
             ["govinfo_search_searchdocument"],
         )
         found = cursor.fetchall()
@@ -268,19 +272,7 @@ def worker(vendor: str, db_url: str, n: int) -> dict:
         queries.append((q, analysis.query_terms(q), filters))
 
     def floor_sql(terms, filters, rum=False):
-        """The bare ranked top 20 in raw SQL over the same table, with the same filters."""
-        doc = "govinfo_search_searchdocument"
-        where = "".join(f" AND {doc}.{services._FACET_COLUMNS[k]} = %s" for k in filters)
-        if vendor == "sqlite":
-            return (f"SELECT {doc}.page_id FROM govinfo_search_fts JOIN {doc} ON "
-                    f"{doc}.page_id = govinfo_search_fts.rowid WHERE govinfo_search_fts "
-                    f"MATCH %s{where} ORDER BY bm25(govinfo_search_fts) LIMIT 20",
-                    [analysis.fts5_query(terms), *filters.values()])
-        q = analysis.tsquery(terms)
-        rank = "tsv <=> to_tsquery('simple', %s)" if rum else \
-            "ts_rank(tsv, to_tsquery('simple', %s)) DESC"
-        return (f"SELECT page_id FROM {doc} WHERE tsv @@ to_tsquery('simple', %s){where} "
-                f"ORDER BY {rank} LIMIT 20", [q, *filters.values(), q])
+        return _floor_sql(vendor, terms, filters, rum=rum)
 
     def run_sql(sql, params):
         # The floor gets the same planner settings as the package (no sequential scans).
@@ -330,6 +322,153 @@ def worker(vendor: str, db_url: str, n: int) -> dict:
         k: {"p50": 1000 * _pct(v, 50), "p95": 1000 * _pct(v, 95)} for k, v in timings.items()
     }
     return out
+
+
+def _floor_sql(vendor: str, terms, filters, *, rum: bool = False, limit: int = 20):
+    """The bare ranked top ``limit`` in raw SQL over the same table, with the same filters,
+    ranking every match: FTS5 bm25, ts_rank over GIN (or RUM's <=>), MATCH relevance."""
+    from govinfo_wagtail.search import analysis, services
+
+    doc = "govinfo_search_searchdocument"
+    where = "".join(f" AND {doc}.{services._FACET_COLUMNS[k]} = %s" for k in filters)
+    if vendor == "sqlite":
+        return (f"SELECT {doc}.page_id FROM govinfo_search_fts JOIN {doc} ON "
+                f"{doc}.page_id = govinfo_search_fts.rowid WHERE govinfo_search_fts "
+                f"MATCH %s{where} ORDER BY bm25(govinfo_search_fts) LIMIT {limit}",
+                [analysis.fts5_query(terms), *filters.values()])
+    if vendor == "mysql":
+        q = analysis.mysql_boolean_query(terms, services._innodb_min_token_size())
+        match = f"MATCH({doc}.text) AGAINST (%s IN BOOLEAN MODE)"
+        return (f"SELECT page_id FROM {doc} WHERE {match}{where} ORDER BY {match} DESC "
+                f"LIMIT {limit}", [q, *filters.values(), q])
+    q = analysis.tsquery(terms)
+    rank = "tsv <=> to_tsquery('simple', %s)" if rum else \
+        "ts_rank(tsv, to_tsquery('simple', %s)) DESC"
+    return (f"SELECT page_id FROM {doc} WHERE tsv @@ to_tsquery('simple', %s){where} "
+            f"ORDER BY {rank} LIMIT {limit}", [q, *filters.values(), q])
+
+
+def _timed_rounds(fn) -> tuple[list[float], object]:
+    fn()  # warm the caches
+    times, result = [], None
+    for _ in range(ROUNDS):
+        t = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - t)
+    return times, result
+
+
+def buried_worker(vendor: str, db_url: str, n: int) -> dict:
+    """The relevance set buried among ``n`` newer items (tests/search/relevance/buried.py):
+    recall@10, MRR, p50 and p95 of the package beside the floors that rank every match."""
+    setup_django(db_url)
+    from django.db import connection
+    from wagtail.models import Site
+
+    from govinfo_wagtail.catalogue.models import CatalogueIndexPage
+    from govinfo_wagtail.core.release import ReleaseReason, release
+    from govinfo_wagtail.search import analysis, services
+    from tests.search.relevance.buried import bury, load_set, quality, resolve
+    from tests.search.relevance.corpus import QUERIES as SET_QUERIES
+
+    out: dict = {"vendor": vendor, "items": n}
+    home = Site.objects.get(is_default_site=True).root_page
+    catalogue = CatalogueIndexPage(title="目录", slug="xxgk", live=False)
+    home.add_child(instance=catalogue)
+    release(catalogue.save_revision(), reason=ReleaseReason.BENCHMARK)
+    catalogue.refresh_from_db()
+    pages = load_set(catalogue, ReleaseReason.BENCHMARK)
+    indexes = _drop_fulltext_indexes(connection) if vendor == "postgresql" else []
+    t = time.perf_counter()
+    timings = bury(catalogue, n)
+    with connection.cursor() as cursor:
+        for definition in indexes:
+            cursor.execute(definition)
+        if vendor == "postgresql":
+            cursor.execute("VACUUM ANALYZE govinfo_search_searchdocument")
+        elif vendor == "sqlite":
+            for fts in ("govinfo_search_fts", "govinfo_search_strong_fts"):
+                cursor.execute(f"INSERT INTO {fts}({fts}) VALUES ('optimize')")
+            cursor.execute("ANALYZE")
+        else:
+            cursor.execute("ANALYZE TABLE govinfo_search_searchdocument")
+            cursor.fetchall()
+    out["load_s"] = time.perf_counter() - t
+    out["analysis_items_per_s"] = n / timings["analysis"]
+
+    def run_sql(sql, params):
+        with services._plan_for_fulltext(), connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [row[0] for row in cursor.fetchall()]
+
+    floors = {"sqlite": ["bm25"], "mysql": ["match"], "postgresql": ["gin"]}[vendor]
+    if vendor == "postgresql" and _create_rum_index(connection):
+        floors.append("rum")
+    times: dict[str, list[float]] = {"package": [], **{f: [] for f in floors}}
+    top: dict[str, dict[str, list[int]]] = {"package": {}, **{f: {} for f in floors}}
+    for raw, _expected in SET_QUERIES:
+        q = resolve(raw, pages)
+        terms = analysis.query_terms(q)
+        spent, result = _timed_rounds(
+            lambda q=q: services.search(services.SearchQuery(q=q, page_size=10)))
+        times["package"] += spent
+        top["package"][q] = [hit.page.pk for hit in result.hits]
+        for f in floors:
+            spent, ids = _timed_rounds(lambda f=f, terms=terms: run_sql(
+                *_floor_sql(vendor, terms, {}, rum=f == "rum", limit=10)))
+            times[f] += spent
+            top[f][q] = ids
+    out["quality"] = {}
+    for name in times:
+        found = quality(pages, lambda q, name=name: top[name][q])
+        out["quality"][name] = {
+            "recall_at_10": found.recall_at_10, "mrr": found.mrr, "misses": found.misses[:6],
+            "p50": 1000 * _pct(times[name], 50), "p95": 1000 * _pct(times[name], 95)}
+    # The benchmark's 30 queries on the same catalogue (latency only; filters as there).
+    agency = pages["taxi"].agency_id
+    mine = []
+    for q, facet in QUERIES:
+        filters = {"agency": agency} if facet == "agency" else (
+            {"year": 2025} if facet == "year" else {})
+        spent, _ = _timed_rounds(lambda q=q, filters=filters: services.search(
+            services.SearchQuery(q=q, page_size=20, **filters)))
+        mine += spent
+    out["bench_queries"] = {"p50": 1000 * _pct(mine, 50), "p95": 1000 * _pct(mine, 95)}
+    if "rum" in floors:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP INDEX govinfo_search_doc_rum")
+    return out
+
+
+def _report_buried(r: dict) -> None:
+    print(f"\n[{r['vendor']}] relevance set buried among {r['items']:,} newer items "
+          f"(load {r['load_s']:.0f} s, analysis {r['analysis_items_per_s']:,.0f} items/s)")
+    labels = {"package": "package search", "bm25": "floor FTS5 bm25, every match",
+              "gin": "floor ts_rank over GIN, every match", "rum": "floor RUM <=>, every match",
+              "match": "floor MATCH relevance, every match"}
+    for name, qv in r["quality"].items():
+        print(f"  {labels[name]:<38} recall@10 {qv['recall_at_10']:.3f}  MRR {qv['mrr']:.3f}  "
+              f"p50 {qv['p50']:.1f} ms  p95 {qv['p95']:.1f} ms")
+        if name == "package" and qv["misses"]:
+            print("    missed: " + "; ".join(qv["misses"]))
+    b = r["bench_queries"]
+    print(f"  package search, the benchmark's 30 queries on this catalogue: p50 {b['p50']:.1f} ms, "
+          f"p95 {b['p95']:.1f} ms")
+
+
+def _reset_mysql(url: str) -> None:
+    import MySQLdb
+
+    rest = url.split("://", 1)[1]
+    user, hostport_db = rest.split("@", 1)
+    hostport, name = hostport_db.split("/", 1)
+    host, _, port = hostport.partition(":")
+    conn = MySQLdb.connect(host=host, port=int(port or 3306), user=user.split(":")[0],
+                           passwd=user.split(":")[1] if ":" in user else "")
+    cur = conn.cursor()
+    cur.execute(f"DROP DATABASE IF EXISTS `{name}`")
+    cur.execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4")
+    conn.close()
 
 
 def _create_rum_index(connection) -> bool:
@@ -392,9 +531,27 @@ def _reset_pg(url: str) -> None:
         conn.execute(f'CREATE DATABASE "{name}"')
 
 
+def _url(vendor: str) -> str | None:
+    if vendor == "sqlite":
+        return f"sqlite:///{tempfile.mkdtemp(prefix='govinfo-bench-')}/bench.sqlite3"
+    if vendor == "mysql":
+        url = os.environ.get("GOVINFO_BENCH_MYSQL_URL", MYSQL_URL)
+        reset = _reset_mysql
+    else:
+        url = os.environ.get("GOVINFO_BENCH_PG_URL", PG_URL)
+        reset = _reset_pg
+    try:
+        reset(url)
+    except Exception as exc:
+        print(f"[{vendor}] skipped: cannot reach {url}: {exc}")
+        return None
+    return url
+
+
 def main() -> None:
     n = int(os.environ.get("GOVINFO_BENCH_SEARCH_ITEMS", DEFAULT_ITEMS))
-    databases = os.environ.get("GOVINFO_BENCH_DATABASES", "sqlite,postgresql").split(",")
+    databases = [d for d in os.environ.get(
+        "GOVINFO_BENCH_DATABASES", "sqlite,postgresql").split(",") if d]
     for vendor in databases:
         if vendor == "sqlite":
             tmp = tempfile.mkdtemp(prefix="govinfo-bench-")
@@ -416,11 +573,27 @@ def main() -> None:
             raise RuntimeError(f"{vendor} benchmark failed")
         _report(json.loads(proc.stdout.strip().splitlines()[-1]))
     print(f"\n  {STOCK_FIGURES}")
+    # The relevance set buried in catalogues of realistic size (vendor:items, ...).
+    for spec in [s for s in os.environ.get("GOVINFO_BENCH_BURIED", BURIED_RUNS).split(",") if s]:
+        vendor, _, size = spec.partition(":")
+        url = _url(vendor)
+        if url is None:
+            continue
+        proc = subprocess.run(
+            [sys.executable, __file__, "--buried", vendor, url, size or "20000"],
+            capture_output=True, text=True, cwd=REPO,
+        )
+        if proc.returncode:
+            print(proc.stdout[-2000:], proc.stderr[-4000:])
+            raise RuntimeError(f"{vendor} buried-set benchmark failed")
+        _report_buried(json.loads(proc.stdout.strip().splitlines()[-1]))
 
 
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--worker":
         result = worker(sys.argv[2], sys.argv[3], int(sys.argv[4]))
         print(json.dumps(result))
+    elif len(sys.argv) > 1 and sys.argv[1] == "--buried":
+        print(json.dumps(buried_worker(sys.argv[2], sys.argv[3], int(sys.argv[4]))))
     else:
         main()

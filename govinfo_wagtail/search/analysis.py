@@ -44,8 +44,10 @@ __all__ = [
     "mysql_boolean_query",
     "mysql_index_text",
     "normalise",
+    "query_runs",
     "query_terms",
     "segment",
+    "title_key",
     "tsquery",
 ]
 
@@ -277,6 +279,21 @@ def index_text(*parts: object, unique: bool = True) -> str:
         tokens.extend(_indexed_document_number_tokens(text))
         tokens.extend(_tokens(text))
     return " ".join(_dedupe(tokens) if unique else tokens)
+
+
+def title_key(title: object, limit: int = 255) -> str:
+    """The normalised title, letters and digits only: adjacency is a substring test on it."""
+    return "".join(_WORD.findall(normalise(_coerce(title)[:DOCUMENT_LIMIT])))[:limit]
+
+
+def query_runs(q: object) -> list[str]:
+    """The query's parts as typed (split on spaces), normalised, letters and digits only.
+
+    A document whose title holds every run verbatim has the query's words adjacent as typed.
+    """
+    text = normalise(_coerce(q)[:QUERY_LIMIT])
+    runs = ["".join(_WORD.findall(part)) for part in text.split()]
+    return _dedupe(r for r in runs if r)[:MAX_QUERY_TERMS]
 
 
 def _minimal_cover(tokens: list[tuple[str, int, int]]) -> list[str]:

@@ -34,9 +34,15 @@ DEFAULT_INDEX = "govinfo_public"
 DEFAULT_MAX_RESULT_WINDOW = 10_000  # Elasticsearch's and OpenSearch's own default
 DEFAULT_TIMEOUT = 5  # seconds per request, unless OPTIONS sets the client's own timeout
 FACET_BUCKETS = 1_000  # facet values returned per facet (the database returns them all)
-# Added to the score of the page whose own 文号 is the one queried, so it comes first (as
-# services._run's ORDER BY CASE does). Far above any BM25 score of <= 32 query terms.
-EXACT_DOCUMENT_NUMBER_BOOST = 10_000
+# The ranking of services (docs/search.md, "Ranking") as constant-score boosts, each level
+# above the most the levels below it can add (<= 32 terms, analysis.MAX_QUERY_TERMS), so the
+# sum orders documents as the database's ORDER BY does; BM25 of ``text`` (< 1,000 for 32
+# terms) orders the rest, then in force, then date.
+EXACT_DOCUMENT_NUMBER_BOOST = 100_000_000  # 1. own 文号 / 索引号 (also "IDENTIFIER")
+ALL_STRONG_BOOST = 10_000_000  # 2. every word in the strong fields
+STRONG_TERM_BOOST = 100_000  # 3. per word in the strong fields (32 x: 3.2 M < 10 M)
+PHRASE_BOOST = 50_000  # 4. the typed parts verbatim in the title
+TITLE_TERM_BOOST = 1_000  # 5. per word in the title itself (32 x: 32,000 < 50,000)
 BULK_CHUNK = 500
 _WORD = re.compile(r"[^\W_]+")  # what every analysed token is (analysis module)
 
@@ -249,6 +255,13 @@ def mapping() -> dict:
             "validity": {"type": "keyword"},
             "published_date": {"type": "date", "format": "strict_date"},
             "document_number_key": {"type": "keyword"},
+            # The strong fields (services.strong_texts) and the title for adjacency.
+            "title_text": {"type": "text", "analyzer": "whitespace",
+                           "search_analyzer": "whitespace"},
+            "meta_text": {"type": "text", "analyzer": "whitespace",
+                          "search_analyzer": "whitespace"},
+            "title_key": {"type": "keyword", "ignore_above": 255},
+            "in_force": {"type": "boolean"},
         },
     }
 
@@ -272,12 +285,18 @@ def cluster_terms(terms: Iterable[str]) -> list[str]:
 
 def document(row) -> dict:
     """The cluster document of one ``SearchDocument`` row."""
-    text = row.text
-    if connection.vendor == "mysql":
-        text = " ".join(analysis.decode_token(t) for t in text.split())
+    def decoded(text: str) -> str:
+        if connection.vendor == "mysql":
+            return " ".join(analysis.decode_token(t) for t in text.split())
+        return text
+
     return {
         "page_id": row.page_id,
-        "text": text,
+        "text": decoded(row.text),
+        "title_text": decoded(row.title_text),
+        "meta_text": decoded(row.meta_text),
+        "title_key": row.title_key,
+        "in_force": row.validity == "valid",
         "agency": row.agency_id,
         "topic": row.topic_id,
         "year": row.year,
@@ -366,13 +385,44 @@ def _match(terms: list[str]) -> dict:
     return {"match": {"text": {"query": " ".join(terms), "operator": "and"}}}
 
 
+def _boosted(query: dict, boost: float) -> dict:
+    return {"constant_score": {"filter": query, "boost": boost}}
+
+
+def _in_strong(term: str) -> dict:
+    return {"bool": {"should": [{"term": {"title_text": term}}, {"term": {"meta_text": term}}],
+                     "minimum_should_match": 1}}
+
+
+def ranking_clauses(terms: list[str], runs: list[str]) -> list[dict]:
+    """``should`` clauses that add the ranking levels 1-5 of services to the BM25 score."""
+    clauses = []
+    dn = [t for t in terms if t.startswith("dn")][:1]
+    ix = [t for t in terms if t.startswith("ix")]
+    own = [{"term": {"document_number_key": t}} for t in dn] + \
+        [{"term": {"title_text": t}} for t in ix]
+    if own:
+        clauses.append(_boosted({"bool": {"should": own, "minimum_should_match": 1}},
+                                EXACT_DOCUMENT_NUMBER_BOOST))
+    clauses.append(_boosted({"bool": {"must": [_in_strong(t) for t in terms]}},
+                            ALL_STRONG_BOOST))
+    clauses += [_boosted(_in_strong(t), STRONG_TERM_BOOST) for t in terms]
+    if runs:  # letters and digits only (analysis.query_runs): no wildcard character inside
+        clauses.append(_boosted({"bool": {"must": [
+            {"wildcard": {"title_key": {"value": f"*{r}*"}}} for r in runs]}}, PHRASE_BOOST))
+    clauses += [_boosted({"term": {"title_text": t}}, TITLE_TERM_BOOST) for t in terms]
+    return clauses
+
+
 def query_body(query, terms: list[str], *, page: int | None = None,
                max_result_window: int = DEFAULT_MAX_RESULT_WINDOW, aggregations: bool = True
                ) -> dict:
     """The search request body for a ``SearchQuery`` and its analysed ``terms``.
 
-    Every term is required (operator "and"); a page whose own 文号 is the one queried comes
-    first; facet counts are taken with all the query's filters applied, as in the database.
+    Every term is required (operator "and"); relevance order is the ranking of services
+    (``ranking_clauses``: own 文号/索引号, strong fields, adjacency, title; then BM25, in force,
+    date); in date order a page whose own 文号 is the one queried still comes first; facet
+    counts are taken with all the query's filters applied, as in the database.
     """
     from .services import FACETS
 
@@ -386,17 +436,21 @@ def query_body(query, terms: list[str], *, page: int | None = None,
         boolean["must"] = [_match(terms)]
     elif terms:  # date order: the match decides what is found, not how it is ranked
         boolean["filter"] = [_match(terms), *filters]
-    if dn_terms:
-        boolean["should"] = [{"constant_score": {
-            "filter": {"term": {"document_number_key": dn_terms[0]}},
-            "boost": EXACT_DOCUMENT_NUMBER_BOOST,
-        }}]
+    if terms and query.sort != "date":
+        runs = [r for r in analysis.query_runs(query.q) if _WORD.fullmatch(r)]
+        boolean["should"] = ranking_clauses(terms, runs)
+    elif dn_terms:  # date order: the own 文号 still comes first
+        boolean["should"] = [_boosted({"term": {"document_number_key": dn_terms[0]}},
+                                      EXACT_DOCUMENT_NUMBER_BOOST)]
     if not terms:
         boolean["must"] = [{"match_all": {}}]
 
     date_order = [{"published_date": {"order": "desc", "missing": "_last"}},
                   {"page_id": {"order": "desc"}}]
-    if terms and (query.sort != "date" or dn_terms):
+    if terms and query.sort != "date":
+        in_force = {"in_force": {"order": "desc", "unmapped_type": "boolean"}}
+        sort = [{"_score": {"order": "desc"}}, in_force, *date_order]
+    elif terms and dn_terms:
         sort = [{"_score": {"order": "desc"}}, *date_order]
     else:
         sort = date_order

@@ -23,6 +23,14 @@ class SearchDocument(models.Model):
     # Space-separated analysed tokens (term frequencies kept for ranking); on MariaDB/MySQL
     # with short tokens encoded (analysis.mysql_index_text).
     text = models.TextField()
+    # The strong fields, each with its own small full-text index (migration 0004) from which
+    # strong matches are retrieved whatever the number of body matches (services._ranked_ids):
+    # analysed tokens of the page's own 文号, 索引号 and title ...
+    title_text = models.TextField(blank=True, default="")
+    # ... and of its keywords and publishing agency.
+    meta_text = models.TextField(blank=True, default="")
+    # The normalised title, letters and digits only: "words adjacent as typed" is a substring.
+    title_key = models.CharField(max_length=255, blank=True, default="")
     # Plain text for snippets (summary, body, attachments), cut at SNIPPET_SOURCE_LIMIT.
     plain = models.TextField(blank=True)
     agency = models.ForeignKey(

@@ -100,6 +100,19 @@ def _innodb_min_token_size() -> int:
     return cached
 
 
+def strong_texts(page) -> tuple[str, str]:
+    """The analysed strong fields: (own 文号 + 索引号 + title, keywords + agency).
+
+    The same parts are in ``text`` (``search_parts``) and go through the same analysis, so a
+    document with every query term in its strong fields also matches in ``text``.
+    """
+    agency = page.agency.name if page.agency_id else ""
+    return (
+        analysis.index_text(page.document_number, page.index_number, page.title),
+        analysis.index_text(page.keywords, agency),
+    )
+
+
 def build_document(page) -> SearchDocument:
     from django.contrib.contenttypes.models import ContentType
 
@@ -109,9 +122,13 @@ def build_document(page) -> SearchDocument:
         p for p in [page.summary, html_to_text(page.body), *attachments] if p
     )[:SNIPPET_SOURCE_LIMIT]
     published = page.published_date
+    title_text, meta_text = strong_texts(page)
     return SearchDocument(
         page_id=page.pk,
         text=backend_text(analysed),
+        title_text=backend_text(title_text),
+        meta_text=backend_text(meta_text),
+        title_key=analysis.title_key(page.title),
         plain=plain,
         agency_id=page.agency_id,
         topic_id=page.topic_id,
@@ -380,29 +397,33 @@ def _run(query: SearchQuery, terms: list[str], results: SearchResults) -> None:
             results.suggestions = suggestions(query.q, terms, filters)
             return
     page_size = max(1, min(query.page_size, MAX_PAGE_SIZE))
-    window = govinfo_settings.SEARCH_RANK_WINDOW
     by_relevance = query.sort != "date" and sql.rank is not None
-    # Like Elasticsearch's max_result_window: no page lies deeper than MAX_DEPTH results, so
-    # no request (a crawler walking page=5000) can make the database read every match.
-    reachable = min(results.count, window if by_relevance else MAX_DEPTH)
-    if by_relevance and reachable < results.count:
-        results.ranked_window = window
+    dn_terms = [t for t in terms if t.startswith("dn")]
+    broad = results.approximate and results.count >= BROAD_SHARE * _table_rows()
+    frm, params = sql.filtered(filters)
+    if by_relevance:
+        with _plan_for_fulltext(walk_dates=broad):
+            ranked = _ranked_ids(sql, terms, analysis.query_runs(query.q), filters, frm,
+                                 params, broad=broad)
+        # Like Elasticsearch's max_result_window: relevance pages reach the ranked candidates.
+        reachable = min(results.count, len(ranked))
+        if reachable < results.count:
+            results.ranked_window = govinfo_settings.SEARCH_RANK_WINDOW
+    else:
+        # No page lies deeper than MAX_DEPTH results, so no request (a crawler walking
+        # page=5000) can make the database read every match.
+        reachable = min(results.count, MAX_DEPTH)
     results.num_pages = max(1, math.ceil(reachable / page_size))
     results.page = max(1, min(query.page, results.num_pages))
     offset = (results.page - 1) * page_size
-
-    dn_terms = [t for t in terms if t.startswith("dn")]
-    first, first_params = [], []
-    if dn_terms:  # the page whose own 文号 this is comes first
-        first = [f"CASE WHEN {sql.table}.document_number_key = %s THEN 0 ELSE 1 END"]
-        first_params = [dn_terms[0]]
-    broad = results.approximate and results.count >= BROAD_SHARE * _table_rows()
-    frm, params = sql.filtered(filters)
-    with _plan_for_fulltext(walk_dates=broad):
-        if by_relevance:
-            ids = _ranked_ids(sql, frm, params, dn_terms[0] if dn_terms else None, broad=broad,
-                              window=window, limit=page_size, offset=offset)
-        else:
+    if by_relevance:
+        ids = ranked[offset : offset + page_size]
+    else:
+        first, first_params = [], []
+        if dn_terms:  # the page whose own 文号 this is comes first
+            first = [f"CASE WHEN {sql.table}.document_number_key = %s THEN 0 ELSE 1 END"]
+            first_params = [dn_terms[0]]
+        with _plan_for_fulltext(walk_dates=broad):
             ids = [row[0] for row in _fetch(
                 f"SELECT {sql.table}.page_id {frm} ORDER BY "
                 f"{', '.join(first + _date_order(sql.table))} "
@@ -451,38 +472,160 @@ def _date_order(table: str, *, index: bool = True) -> list[str]:
     return [f"{date} DESC", f"{table}.page_id DESC"]
 
 
-def _ranked_ids(sql: _Sql, frm: str, params: list, dn_key: str | None, *, broad: bool,
-                window: int, limit: int, offset: int) -> list[int]:
-    """Relevance order among the ``window`` most recent matches (all of them if fewer).
+# --- the ranking (docs/search.md, "Ranking") ----------------------------------------------------
+#
+# One definition for every backend (cluster.py builds the same order as boosts). Every query
+# word is required somewhere in the document; among the matches, in this order:
+#   1. the page's own 文号 or 索引号 is the one queried;
+#   2. every query word is in its strong fields (own 文号/索引号, title, keywords, agency);
+#   3. more query words in the strong fields;
+#   4. the query's words adjacent as typed in the title (each typed part verbatim);
+#   5. more query words in the title itself (title and own numbers before keywords);
+#   6. strong matches: the shorter title (more of it is the query);
+#      body-only matches: the database's text score (bm25 / ts_rank / MATCH relevance);
+#   7. in force before amended, repealed or expired; 8. newer first.
+# Bounded work: strong matches come from the small strong-field index (migration 0004),
+# up to STRONG_LIMIT of them per query (newest first), whatever the number of body matches;
+# body-only matches are ranked among the newest SEARCH_RANK_WINDOW matches.
 
-    Ranking every match of a common word costs time in proportion to the matches (seconds at
-    100,000 items); ranking a bounded window of the newest matches keeps every query fast.
-    The exact 文号 match, if any, is always in the window and first.
+STRONG_LIMIT = 2_000
+_STRONG_FTS = "govinfo_search_strong_fts"
+
+
+def _pos(haystack: str) -> str:
+    """SQL: the position of a %s parameter in ``haystack`` (0 when absent)."""
+    if connection.vendor == "postgresql":
+        return f"strpos({haystack}, %s)"
+    return f"INSTR({haystack}, %s)"  # SQLite and MariaDB/MySQL
+
+
+def _concat(*parts: str) -> str:
+    if connection.vendor == "mysql":
+        return f"CONCAT({', '.join(parts)})"
+    return "(" + " || ".join(parts) + ")"
+
+
+def _strong_terms(terms: list[str]) -> list[str]:
+    """Terms as the strong columns hold them (InnoDB-encoded on MariaDB/MySQL)."""
+    if connection.vendor == "mysql":
+        return analysis.encode_short_tokens(terms, _innodb_min_token_size())
+    return [t for t in terms if analysis._WORD.fullmatch(t)]
+
+
+def _strong_candidates(sql: _Sql, terms: list[str], filters: dict, *, every: bool
+                       ) -> tuple[str, list]:
+    """SELECT of the newest STRONG_LIMIT matches with every (or some) term in the strong
+    fields, found through the strong-field index."""
+    d = sql.table
+    vendor = connection.vendor
+    where, params = [], []
+    if vendor == "sqlite":
+        frm = f"{_STRONG_FTS} JOIN {d} ON {d}.page_id = {_STRONG_FTS}.rowid"
+        where.append(f"{_STRONG_FTS} MATCH %s")
+        quoted = [f'"{t}"' for t in _strong_terms(terms)]
+        params.append((" AND " if every else " OR ").join(quoted))
+    elif vendor == "postgresql":
+        frm = d
+        where.append(f"{d}.stsv @@ to_tsquery('simple', %s)")
+        params.append((" & " if every else " | ").join(_strong_terms(terms)))
+    else:
+        frm = d
+        where.append(f"MATCH({d}.title_text, {d}.meta_text) AGAINST (%s IN BOOLEAN MODE)")
+        params.append(" ".join(("+" if every else "") + t for t in _strong_terms(terms)))
+    if not every:  # some words only in the body: the document must still match every word
+        if vendor == "sqlite":
+            where.append(f"{d}.page_id IN (SELECT rowid FROM {_FTS} WHERE {sql.where[0]})")
+        else:
+            where.append(sql.where[0])
+        params.extend(sql.params)
+    for name, value in filters.items():
+        where.append(f"{d}.{_FACET_COLUMNS[name]} = %s")
+        params.append(value)
+    return (
+        f"SELECT {d}.page_id AS page_id FROM {frm} WHERE {' AND '.join(where)} "
+        f"ORDER BY {', '.join(_date_order(d, index=False))} LIMIT {int(STRONG_LIMIT)}",
+        params,
+    )
+
+
+def _ranked_ids(sql: _Sql, terms: list[str], runs: list[str], filters: dict, frm: str,
+                params: list, *, broad: bool) -> list[int]:
+    """Every candidate's page id in ranking order (see the definition above).
+
+    Candidates: the strong matches (every word in the strong fields; for several words also
+    some of them) and the newest SEARCH_RANK_WINDOW matches. At most 2 x STRONG_LIMIT +
+    SEARCH_RANK_WINDOW rows are scored; the text score is read for body-only rows only.
     """
     d = sql.table
-    first, first_params = "", []
-    if dn_key:
-        first, first_params = (
-            f", CASE WHEN {d}.document_number_key = %s THEN 0 ELSE 1 END AS dn_first", [dn_key])
-    newest = (
-        f"SELECT {d}.page_id AS page_id, {d}.published_date AS published{first} {frm} "
-        f"ORDER BY {'dn_first, ' if dn_key else ''}{', '.join(_date_order(d, index=broad))} "
-        f"LIMIT {int(window)}"
-    )
-    if connection.vendor == "sqlite":
-        # CROSS JOIN keeps the full-text table outermost: probing FTS5 once per window row
-        # would run the whole MATCH a thousand times.
-        joined = f"{_FTS} CROSS JOIN ({newest}) w ON w.page_id = {_FTS}.rowid"
+    vendor = connection.vendor
+    window = govinfo_settings.SEARCH_RANK_WINDOW
+    strong = _strong_terms(terms)
+    parts, cand_params = [], []
+    for every in (True, False) if len(strong) > 1 else (True,):
+        select, p = _strong_candidates(sql, terms, filters, every=every)
+        parts.append(select)
+        cand_params += p
+    parts.append(
+        f"SELECT {d}.page_id AS page_id {frm} "
+        f"ORDER BY {', '.join(_date_order(d, index=broad))} LIMIT {int(window)}")
+    cand_params += params
+    candidates = " UNION ".join(
+        f"SELECT page_id FROM ({part}) c{i}" for i, part in enumerate(parts))
+
+    both = _concat("' '", f"{d}.title_text", "' '", f"{d}.meta_text", "' '")
+    title = _concat("' '", f"{d}.title_text", "' '")
+    cols, col_params = [], []
+
+    def flag(test: str) -> str:
+        return f"CASE WHEN {test} THEN 1 ELSE 0 END"
+
+    dn = [t for t in terms if t.startswith("dn")]
+    ix = [t for t in strong if t.startswith("ix")]
+    own = [f"{d}.document_number_key = %s" for _ in dn[:1]] + [f"{_pos(title)} > 0" for _ in ix]
+    cols.append(f"{flag(' OR '.join(own)) if own else '0'} AS ident")
+    col_params += dn[:1] + [f" {t} " for t in ix]
+    cols.append(" + ".join(flag(f"{_pos(both)} > 0") for _ in strong) + " AS cov")
+    col_params += [f" {t} " for t in strong]
+    cols.append(" + ".join(flag(f"{_pos(title)} > 0") for _ in strong) + " AS tcov")
+    col_params += [f" {t} " for t in strong]
+    if runs:
+        cols.append(flag(" AND ".join(f"{_pos(f'{d}.title_key')} > 0" for _ in runs))
+                    + " AS phrase")
+        col_params += runs
     else:
-        joined = f"{d} JOIN ({newest}) w ON w.page_id = {d}.page_id"
-    where = f"WHERE {' AND '.join(sql.where)}" if sql.rank_needs_match else ""
-    match_params = list(sql.params) if sql.rank_needs_match else []
-    order = (["w.dn_first"] if dn_key else []) + [sql.rank, "w.published DESC", "w.page_id DESC"]
+        cols.append("0 AS phrase")
+    length = "CHAR_LENGTH" if vendor == "mysql" else "LENGTH"
+    cols.append(f"{length}({d}.title_key) AS tlen")
+    if vendor == "postgresql":
+        # ts_rank reads the row's TOASTed tsvector (~40 µs): only for body-only rows.
+        cols.append(f"CASE WHEN {d}.stsv @@ to_tsquery('simple', %s) THEN 0 ELSE {sql.rank} "
+                    "END AS score")
+        col_params += [" | ".join(strong)] + sql.rank_params
+    else:
+        cols.append(f"{sql.rank} AS score")
+        col_params += sql.rank_params
+    cols.append(f"{flag(f'{d}.validity = %s')} AS in_force")
+    col_params.append("valid")
+
+    select = (f"SELECT {d}.page_id AS page_id, {d}.published_date AS published, "
+              f"{', '.join(cols)}")
+    if vendor == "sqlite":
+        # CROSS JOIN keeps the full-text table outermost: probing FTS5 once per candidate
+        # would run the whole MATCH for each (bm25 is only defined inside the MATCH query).
+        inner = (f"{select} FROM {_FTS} CROSS JOIN ({candidates}) c ON c.page_id = "
+                 f"{_FTS}.rowid JOIN {d} ON {d}.page_id = c.page_id WHERE {sql.where[0]}")
+        inner_params = col_params + cand_params + list(sql.params)
+    else:
+        inner = f"{select} FROM ({candidates}) c JOIN {d} ON {d}.page_id = c.page_id"
+        inner_params = col_params + cand_params
+    order = [
+        "ident DESC", f"CASE WHEN cov = {len(strong)} THEN 1 ELSE 0 END DESC", "cov DESC",
+        "phrase DESC", "tcov DESC", "CASE WHEN cov > 0 THEN tlen ELSE 0 END",
+        "CASE WHEN cov > 0 THEN 0 ELSE score END", "in_force DESC", "published DESC",
+        "page_id DESC",
+    ]
     return [row[0] for row in _fetch(
-        f"SELECT w.page_id FROM {joined} {where} ORDER BY {', '.join(order)} "
-        f"LIMIT {int(limit)} OFFSET {int(offset)}",
-        first_params + params + match_params + sql.rank_params,
-    )]
+        f"SELECT page_id FROM ({inner}) r ORDER BY {', '.join(order)}", inner_params)]
 
 
 def suggestions(q: str, terms: list[str], filters: dict, count=count) -> list[tuple[str, int]]:

@@ -1,5 +1,6 @@
-"""Bounded work for very common words: estimated counts from the 1-in-16 sample and relevance
-ranked within the newest matches. Lowered limits make a small set of items "broad"."""
+"""Bounded work for very common words: estimated counts from the 1-in-16 sample, and relevance
+ranked within the newest body matches (strong matches always). Lowered limits make a small
+set of items "broad"."""
 
 from datetime import date, timedelta
 
@@ -46,21 +47,32 @@ def test_estimated_above_the_limit(notices, client):
 
 
 @override_settings(GOVINFO_SEARCH_RANK_WINDOW=5)
-def test_relevance_ranks_the_newest_window(notices):
-    newest = {p.pk for p in sorted(notices, key=lambda p: p.published_date)[-5:]}
-    results = services.search(SearchQuery(q="公共租赁住房", page_size=5))
-    assert {hit.page.pk for hit in results.hits} == newest
-    assert results.num_pages == 1 and results.ranked_window == 5
-    # Within the window, the items that say it most come first (ts_rank/bm25/MATCH score).
-    repeats = {p.pk: 1 + i % 5 for i, p in enumerate(notices)}
-    ranked = [repeats[hit.page.pk] for hit in results.hits]
-    assert ranked[0] == max(ranked)
+def test_body_matches_are_ranked_within_the_newest_window_strong_ones_always(catalogue, agency):
+    start = date(2024, 1, 1)
+    # Three old documents about the subject (it is their title) ...
+    strong = [item(catalogue, f"渔业油价补贴资金发放公示（第{i}批）", agency=agency,
+                   published=date(2015, 3, 1 + i), body="<p>资金已核定。</p>")
+              for i in range(3)]
+    # ... and twelve newer ones that mention it in passing, some more than others.
+    passing = [item(catalogue, f"关于第{i}批公共租赁住房分配的通知", agency=agency,
+                    published=start + timedelta(days=i),
+                    body="<p>" + "并做好渔业油价补贴的衔接。" * (1 + i % 4) + "</p>")
+               for i in range(12)]
+    results = services.search(SearchQuery(q="渔业油价补贴", page_size=5))
+    # Strong matches are never left out by the bound: all three first, newest first.
+    assert [hit.page.pk for hit in results.hits[:3]] == [p.pk for p in reversed(strong)]
+    # Body-only matches: the newest five (the window), the one that says it most first.
+    newest = {p.pk for p in passing[-5:]}
+    second = services.search(SearchQuery(q="渔业油价补贴", page_size=5, page=2))
+    body = [hit.page.pk for hit in results.hits[3:] + second.hits]
+    assert set(body) == newest and results.num_pages == 2 and results.ranked_window == 5
+    repeats = {p.pk: 1 + i % 4 for i, p in enumerate(passing)}
+    assert repeats[body[0]] == max(repeats[pk] for pk in newest)
     # Date order reaches every match.
-    by_date = services.search(SearchQuery(q="公共租赁住房", page_size=5, sort="date"))
-    assert by_date.num_pages == -(-N_ITEMS // 5) and by_date.ranked_window is None
-    last = services.search(SearchQuery(q="公共租赁住房", page_size=5, sort="date",
-                                       page=by_date.num_pages))
-    assert last.hits[-1].page.pk == min(notices, key=lambda p: p.published_date).pk
+    by_date = services.search(SearchQuery(q="渔业油价补贴", page_size=5, sort="date"))
+    assert by_date.num_pages == 3 and by_date.ranked_window is None
+    last = services.search(SearchQuery(q="渔业油价补贴", page_size=5, sort="date", page=3))
+    assert last.hits[-1].page.pk == strong[0].pk
 
 
 def test_about_rounds_to_two_figures():

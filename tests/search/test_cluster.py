@@ -97,11 +97,54 @@ def test_chinese_query_requires_every_analysed_term_and_filters():
     assert all(a["terms"]["field"] == n and a["terms"]["size"] >= 100
                for n, a in body["aggs"].items())
     assert body["sort"][0] == {"_score": {"order": "desc"}}
-    assert body["sort"][1:] == [{"published_date": {"order": "desc", "missing": "_last"}},
+    assert body["sort"][1:] == [{"in_force": {"order": "desc", "unmapped_type": "boolean"}},
+                                {"published_date": {"order": "desc", "missing": "_last"}},
                                 {"page_id": {"order": "desc"}}]
     assert body["track_total_hits"] is True
     assert (body["from"], body["size"]) == (0, 10)
     json.dumps(body)  # a plain JSON document
+
+
+def _boost_of(clause: dict) -> float:
+    return clause["constant_score"]["boost"]
+
+
+def test_relevance_body_has_the_ranking_of_the_database():
+    # The levels of services' ORDER BY as constant-score boosts, each above the most that
+    # the levels below can add for the largest query (MAX_QUERY_TERMS terms).
+    n = analysis.MAX_QUERY_TERMS
+    levels = [cluster.EXACT_DOCUMENT_NUMBER_BOOST, cluster.ALL_STRONG_BOOST,
+              cluster.STRONG_TERM_BOOST, cluster.PHRASE_BOOST, cluster.TITLE_TERM_BOOST]
+    assert levels[0] > levels[1] > n * levels[2] and levels[2] > levels[3] > n * levels[4]
+    assert levels[4] > 900  # above the BM25 of text (the last level before in force and date)
+
+    q = SearchQuery(q="渔业 油价补贴 海农〔2022〕18号")
+    terms = analysis.query_terms(q.q)
+    dn = analysis.document_number_token("海农〔2022〕18号")
+    body = query_body(q, terms)
+    should = body["query"]["bool"]["should"]
+    assert body["query"]["bool"]["must"] == [{"match": {"text": match_of(body)}}]  # required
+    boosts = [_boost_of(c) for c in should]
+    assert boosts == [levels[0], levels[1], *[levels[2]] * len(terms), levels[3],
+                      *[levels[4]] * len(terms)]
+    own, every, *rest = should
+    assert own["constant_score"]["filter"]["bool"]["should"] == [
+        {"term": {"document_number_key": dn}}]
+    # every word in the title/numbers or keywords/agency
+    assert len(every["constant_score"]["filter"]["bool"]["must"]) == len(terms)
+    first_strong = rest[0]["constant_score"]["filter"]["bool"]["should"]
+    assert first_strong == [{"term": {"title_text": terms[0]}}, {"term": {"meta_text": terms[0]}}]
+    phrase = rest[len(terms)]["constant_score"]["filter"]["bool"]["must"]
+    assert phrase == [{"wildcard": {"title_key": {"value": f"*{r}*"}}}
+                      for r in ("渔业", "油价补贴", "海农202218号")]
+    assert rest[-1] == {"constant_score": {"filter": {"term": {"title_text": terms[-1]}},
+                                           "boost": levels[4]}}
+    # The same bound as the database: at most MAX_QUERY_TERMS terms, however long the query.
+    long = SearchQuery(q=" ".join(f"词{i}" for i in range(100)))
+    long_terms = analysis.query_terms(long.q)
+    assert len(long_terms) == n
+    # (no 文号: no level 1)
+    assert len(query_body(long, long_terms)["query"]["bool"]["should"]) == 1 + 2 * n + 1
 
 
 def test_date_sort_matches_without_ranking():
@@ -193,13 +236,19 @@ def test_document_is_the_search_document_row(catalogue, agency, topic):
     assert {"交通", "运输", "年度", "报告", "海丰县"} <= set(tokens)
     assert not any(t.startswith(("q_", "x_")) for t in tokens)
     assert analysis.document_number_token("海交〔2020〕3号") in tokens
+    # The strong fields, decoded alike: own 文号 and title; keywords and agency
+    title_tokens = doc.pop("title_text").split()
+    assert analysis.document_number_token("海交〔2020〕3号") in title_tokens
+    assert {"年度", "报告"} <= set(title_tokens) and "q_年度" not in title_tokens
+    assert "交通" in doc.pop("meta_text").split()
     assert doc == {
         "page_id": page.pk, "agency": agency.pk, "topic": topic.pk, "year": 2020,
         "kind": page.content_type_id, "validity": page.validity,
         "published_date": "2020-01-21",
         "document_number_key": analysis.document_number_token("海交〔2020〕3号"),
+        "title_key": "海丰县交通运输局2019年政府信息公开工作年度报告", "in_force": True,
     }
-    assert set(doc) | {"text"} == set(cluster.mapping()["properties"])
+    assert set(doc) | {"text", "title_text", "meta_text"} == set(cluster.mapping()["properties"])
 
 
 def es8_response(ids: list[int], total: int, agency_buckets: list[tuple[int, int]]) -> dict:
