@@ -145,7 +145,6 @@ def rollback_job(job, *, chunk: int = 500) -> int:
     from wagtail.documents import get_document_model
 
     from ...core.documents import DisclosureDocumentUse
-    from ...core.models import IndexNumber
     from ..models import ImportedItem, ImportJob
 
     page_type = Page._meta.model  # base content type of page revisions
@@ -161,7 +160,7 @@ def rollback_job(job, *, chunk: int = 500) -> int:
         with transaction.atomic():
             documents = list(DisclosureDocumentUse.objects.filter(page_id__in=ids)
                              .values_list("document_id", flat=True))
-            IndexNumber.objects.filter(page_id__in=ids, serial__isnull=True).delete()
+            _remove_index_numbers(ids)
             Revision.objects.filter(base_content_type=base_type,
                                     object_id__in=[str(i) for i in ids]).delete()
             PageLogEntry.objects.filter(page_id__in=ids).delete()
@@ -173,6 +172,23 @@ def rollback_job(job, *, chunk: int = 500) -> int:
     ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.ROLLED_BACK,
                                                finished_at=timezone.now())
     return removed
+
+
+def _remove_index_numbers(page_ids: list[int]) -> None:
+    """The job's numbers go with its pages; each counter falls back to its highest serial
+    still issued, so the serials stay gap-free when nothing was released after the job."""
+    from django.db.models import Max
+
+    from ...core.models import IndexNumber, IndexNumberCounter
+
+    numbers = IndexNumber.objects.filter(page_id__in=page_ids)
+    counters = set(numbers.filter(serial__isnull=False).values_list("agency_id", "year"))
+    numbers.delete()
+    for agency_id, year in counters:
+        top = IndexNumber.objects.filter(agency_id=agency_id, year=year).aggregate(
+            top=Max("serial"))["top"] or 0
+        IndexNumberCounter.objects.filter(agency_id=agency_id, year=year).update(
+            last_serial=top)
 
 
 __all__ = ["ImportContext", "JobRun", "check_file", "rollback_job", "run_job"]

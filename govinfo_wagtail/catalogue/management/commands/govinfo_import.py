@@ -5,6 +5,7 @@ arguments and prints the report. See docs/reference/import-format.md.
 """
 
 import time
+import zipfile
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,6 +13,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from ... import importing
+from ...importing import jobs, writing
+from ...importing.attachments import AttachmentSource
 
 
 class ProgressBar:
@@ -29,9 +32,15 @@ class ProgressBar:
         if done < total and now - self._last < 0.1:
             return
         self._last = now
+        if not hasattr(self, "_started"):
+            self._started = now
         filled = self.width * done // total
         bar = "#" * filled + "-" * (self.width - filled)
-        self.stream.write(f"\r{self.label} [{bar}] {done}/{total} {100 * done // total}%")
+        elapsed = max(now - self._started, 1e-6)
+        rate = done / elapsed
+        eta = (total - done) / rate if rate else 0
+        self.stream.write(f"\r{self.label} [{bar}] {done}/{total} {100 * done // total}% "
+                          f"{rate:,.0f}/s ETA {int(eta) // 60}:{int(eta) % 60:02d}")
         if done >= total:
             self.stream.write("\n")
         self.stream.flush()
@@ -65,8 +74,17 @@ class Command(BaseCommand):
                             help="Encoding of a CSV file (default: UTF-8, else GB18030).")
         parser.add_argument("--no-progress", action="store_true",
                             help="Do not show the progress bar.")
+        parser.add_argument("--attachments", default=None, metavar="FOLDER_OR_ZIP",
+                            help="Folder or .zip file holding the files the 附件 column names "
+                                 "(paths relative to it).")
+        parser.add_argument("--batch-size", type=int, default=writing.BATCH_ROWS,
+                            help="Rows written per transaction (default %(default)s).")
+        parser.add_argument("--rollback", type=int, default=None, metavar="JOB",
+                            help="Remove everything import job JOB created, and stop.")
 
     def handle(self, *args, **options):
+        if options["rollback"] is not None:
+            return self.rollback(options["rollback"])
         publish = options["publish"]
         try:
             user = importing.find_user(options["user"]) if options["user"] else None
@@ -79,20 +97,30 @@ class Command(BaseCommand):
             raise CommandError(_message(exc)) from exc
 
         path = Path(options["file"])
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
+        if not path.is_file():
             raise CommandError(_("Cannot read “%(path)s”: %(error)s")
-                               % {"path": path, "error": exc.strerror or exc}) from exc
+                               % {"path": path, "error": _("no such file")})
+        source = None
+        if options["attachments"]:
+            try:
+                source = AttachmentSource(options["attachments"])
+            except (OSError, zipfile.BadZipFile) as exc:
+                raise CommandError(_("Cannot read the attachments “%(path)s”: %(error)s") % {
+                    "path": options["attachments"],
+                    "error": getattr(exc, "strerror", None) or exc}) from exc
 
         started = time.monotonic()
         try:
-            table = importing.read_table(data, path.name, encoding=options["encoding"])
-            validation = importing.validate(table, parent=parent, publish=publish)
+            run = jobs.check_file(path, path.name, parent=parent, publish=publish,
+                                  attachments=source, encoding=options["encoding"])
         except importing.ImportFileError as exc:
             for line in importing.format_report(exc.problems):
                 self.stdout.write(line)
             raise CommandError(_("The file cannot be imported. Nothing was written.")) from exc
+        except OSError as exc:
+            raise CommandError(_("Cannot read “%(path)s”: %(error)s")
+                               % {"path": path, "error": exc.strerror or exc}) from exc
+        validation = run.validation
 
         if not validation.ok:
             for line in importing.format_report(validation.problems):
@@ -100,7 +128,7 @@ class Command(BaseCommand):
             raise CommandError(_(
                 "%(bad)d of %(total)d rows have errors. Nothing was written."
             ) % {"bad": len(validation.bad_rows), "total": validation.total})
-        if not validation.rows:
+        if not validation.total:
             raise CommandError(_("The file has no data rows. Nothing was written."))
 
         if options["dry_run"]:
@@ -109,35 +137,44 @@ class Command(BaseCommand):
                 "Nothing was written."
             ) % {"total": validation.total, "parent": parent.title}))
             return
+        if run.resumed:
+            self.stdout.write(_("Resuming import job %(job)d at row %(row)d.") % {
+                "job": run.job.pk, "row": run.job.next_row})
 
         show = not options["no_progress"] and self.stderr.isatty()
         progress = ProgressBar(self.stderr, _("Importing"), enabled=show)
         try:
-            pages = importing.import_rows(
-                validation.rows, parent=parent, user=user, publish=publish,
-                reason=options["reason"], progress=progress, context=validation.context,
-                override_reason=options["override_findings"],
-            )
+            job = jobs.run_job(path, path.name, run, user=user, reason=options["reason"],
+                               override_reason=options["override_findings"],
+                               encoding=options["encoding"],
+                               batch_rows=max(1, options["batch_size"]), progress=progress)
         except importing.RowImportFailed as exc:
-            raise CommandError(_("The import failed and nothing was written: %(error)s")
-                               % {"error": exc.message}) from exc
+            raise CommandError(_("The import stopped: %(error)s. The batch with this row was "
+                                 "not written; run the command again to resume, or roll the "
+                                 "job back with --rollback.") % {"error": exc.message}) from exc
         except (ValidationError, PermissionDenied) as exc:
-            raise CommandError(_("The import failed and nothing was written: %(error)s")
-                               % {"error": _message(exc)}) from exc
-        except Exception as exc:  # a database error, e.g. a concurrent change
-            raise CommandError(_("The import failed and nothing was written: %(error)s")
-                               % {"error": exc}) from exc
+            raise CommandError(_("The import stopped: %(error)s. The batch with this row was "
+                                 "not written; run the command again to resume, or roll the "
+                                 "job back with --rollback.") % {"error": _message(exc)}) from exc
+        finally:
+            if source is not None:
+                source.close()
         seconds = time.monotonic() - started
         if publish:
-            message = _("Imported and released %(count)d items into “%(parent)s” in %(seconds).1f "
-                        "s (reason: %(reason)s).")
+            message = _("Import job %(job)d: released %(created)d new items, updated %(updated)d, "
+                        "%(unchanged)d unchanged, into “%(parent)s” in %(seconds).1f s (reason: "
+                        "%(reason)s).")
         else:
-            message = _("Imported %(count)d drafts into “%(parent)s” in %(seconds).1f s; they go "
+            message = _("Import job %(job)d: %(created)d new drafts, %(updated)d updated, "
+                        "%(unchanged)d unchanged, in “%(parent)s” in %(seconds).1f s; they go "
                         "through review before release.")
         self.stdout.write(self.style.SUCCESS(message % {
-            "count": len(pages), "parent": parent.title, "seconds": seconds,
+            "job": job.pk, "created": job.created, "updated": job.updated,
+            "unchanged": job.unchanged, "parent": parent.title, "seconds": seconds,
             "reason": options["reason"].strip(),
         }))
+        for problem in validation.context.unmapped_urls:
+            self.stdout.write(str(problem))
         blocked = validation.context.blocked
         if blocked:
             for row in blocked:
@@ -147,6 +184,17 @@ class Command(BaseCommand):
                 "Correct them and import them again, or override the findings with "
                 "--override-findings \"reason\"."
             ) % {"count": len(blocked)})
+
+    def rollback(self, job_id: int) -> None:
+        from ...models import ImportJob
+
+        job = ImportJob.objects.filter(pk=job_id).first()
+        if job is None:
+            raise CommandError(_("There is no import job %(job)d.") % {"job": job_id})
+        removed = jobs.rollback_job(job)
+        self.stdout.write(self.style.SUCCESS(_(
+            "Import job %(job)d rolled back: %(count)d pages removed.") % {
+            "job": job_id, "count": removed}))
 
 
 def _message(exc) -> str:
