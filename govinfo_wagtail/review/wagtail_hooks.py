@@ -231,20 +231,23 @@ REPLACED_PANELS = {"workflow_objects_to_moderate": None,
                    "user_objects_in_workflow_moderation": MyPagesInReviewPanel}
 
 
-def _other_tasks_exist() -> bool:
+def _others_to_moderate(user) -> bool:
+    """Whether the user has something to moderate outside our gates (Wagtail's panel lists
+    those; ours lists the gates)."""
     from django.contrib.contenttypes.models import ContentType
     from wagtail.models import Task
 
     from .models import ReviewGateTask
 
-    return Task.objects.filter(active=True).exclude(
-        content_type=ContentType.objects.get_for_model(ReviewGateTask)).exists()
+    tasks = Task.objects.filter(active=True).exclude(
+        content_type=ContentType.objects.get_for_model(ReviewGateTask)).specific()
+    return any(task.get_task_states_user_can_moderate(user).exists() for task in tasks)
 
 
 @hooks.register("construct_homepage_panels")
 def add_awaiting_review_panel(request, panels):
     # Wagtail's list of tasks to moderate stays where tasks other than our gates exist.
-    keep_wagtails = _other_tasks_exist()
+    keep_wagtails = _others_to_moderate(request.user)
     for i, panel in reversed(list(enumerate(panels))):
         name = getattr(panel, "name", None)
         if name in REPLACED_PANELS and not (keep_wagtails and REPLACED_PANELS[name] is None):

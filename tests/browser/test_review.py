@@ -132,7 +132,7 @@ def test_a_return_with_an_opinion_reaches_the_editor(page, live_server, people, 
 
 
 def messages_text(page):
-    return page.locator(".messages").inner_text() if page.locator(".messages").count() else ""
+    return " ".join(page.locator(".messages").all_inner_texts())
 
 
 def test_a_pass_says_where_the_page_went_with_no_permission_error(page, live_server, people,

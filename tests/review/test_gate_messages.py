@@ -125,3 +125,13 @@ def test_a_forged_refusal_link_shows_nothing(client, users, draft):
     landing = client.get(f"/admin/govinfo/review/gate/{current(state).pk}/outcome/"
                          f"?refused={json.dumps('伪造')}")
     assert [str(m) for m in get_messages(landing.wsgi_request)] == []
+
+
+def test_the_reviewers_dashboard_lists_each_page_once(client, users, draft):
+    submit(draft, users["editor"])
+    client.force_login(users["political"])
+    html = client.get("/admin/").content.decode()
+    assert 'class="w-panel w-panel--dashboard govinfo-awaiting-review"' in html or (
+        "govinfo-awaiting-review" in html)
+    assert html.count(f'data-page="{draft.pk}"') == 1  # not in Wagtail's panel as well
+    assert "等待你的审核" not in html

@@ -116,3 +116,22 @@ def test_a_return_that_rolls_back_announces_nothing(users, draft, mailoutbox,
     assert not callbacks
     assert not [m for m in mailoutbox if m.to == ["political@example.org"]]
     assert ReviewGateTaskState.objects.get(pk=current(state).pk).status == "in_progress"
+
+
+def test_administrators_see_on_the_dashboard_that_notices_were_not_sent(
+    client, users, draft, mail_server_down, django_capture_on_commit_callbacks
+):
+    state = submit(draft, users["editor"])
+    pass_gate(state, users["political"])
+    with django_capture_on_commit_callbacks(execute=True):
+        return_through_admin(client, draft, current(state), users["policy"], "请补充依据。")
+    client.force_login(users["siteadmin"])
+    html = client.get("/admin/").content.decode()
+    assert "1 封审核通知邮件未能发出" in html and "ConnectionRefusedError" in html
+    # Reviewers and editors are not shown it.
+    client.force_login(users["editor"])
+    assert "审核通知邮件未能发出" not in client.get("/admin/").content.decode()
+    # Once dismissed, it is gone.
+    client.force_login(users["siteadmin"])
+    client.post("/admin/govinfo/review/notices/dismiss/")
+    assert "审核通知邮件未能发出" not in client.get("/admin/").content.decode()
