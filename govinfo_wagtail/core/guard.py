@@ -12,9 +12,11 @@ from __future__ import annotations
 import logging
 
 from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from wagtail.models import Page, Revision
 
-from .content import changed_content_fields
+from .content import changed_content_fields, content_fields
 
 logger = logging.getLogger("govinfo_wagtail.integrity")
 
@@ -61,16 +63,29 @@ def _released_by_schedule(instance, raw: bool) -> bool:
     time, or a fixture of a page whose live revision has its release record."""
     from .models import DisclosurePage, ReleaseRecord
 
-    records = ReleaseRecord.objects.filter(revision_id=instance.live_revision_id)
+    records = ReleaseRecord.objects.filter(revision_id=instance.live_revision_id,
+                                           page_id=instance.pk)
     if raw:
         return records.filter(released_at__isnull=False).exists()
     if not isinstance(instance, DisclosurePage):
         return False
     record = records.filter(released_at__isnull=True).order_by("-pk").first()
-    if record is None:
+    if record is None or not _due_as_approved(instance, record.revision):
         return False
     instance._govinfo_scheduled_record = record
     return True
+
+
+def _due_as_approved(instance, revision) -> bool:
+    """The scheduler publishes the approved revision as it is, once its time has come: not
+    earlier, and not with other content in the page row (what the public reads)."""
+    value = revision.content.get("go_live_at")
+    when = parse_datetime(value) if isinstance(value, str) else value
+    if when is not None and when > timezone.now():
+        return False
+    approved = revision.as_object()
+    return all(field.value_to_string(instance) == field.value_to_string(approved)
+               for field in content_fields(type(instance)))
 
 
 def finish_scheduled_release(sender, instance, raw=False, **kwargs) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.utils.translation import gettext
 from wagtail import hooks
 from wagtail.log_actions import log
-from wagtail.models import TaskState
+from wagtail.models import Revision, TaskState
 
 from ..core.content import content_digest
 from ..core.release import RELEASE_CHECK_HOOK, ReleaseBlocked, ReleaseReason, ReleaseRefused
@@ -33,6 +33,22 @@ def recorded_gate_passes(revision) -> list[ReviewGateTaskState]:
         return []
     run = passes[-1].workflow_state_id
     return [p for p in passes if p.workflow_state_id == run]
+
+
+def content_author_id(revision) -> int | None:
+    """Who wrote this revision's content: the user of the first of the unbroken run of
+    revisions of the page, up to this one, with this content. Saves that changed nothing
+    (a reviewer's comment, the admin's "submit") do not make anybody its author."""
+    digest = content_digest(revision.content)
+    author = revision.user_id
+    earlier = (Revision.objects.filter(base_content_type_id=revision.base_content_type_id,
+                                       object_id=revision.object_id, pk__lt=revision.pk)
+               .order_by("-pk").only("content", "user_id"))
+    for previous in earlier.iterator(chunk_size=20):
+        if content_digest(previous.content) != digest:
+            break
+        author = previous.user_id
+    return author
 
 
 def review_problem(revision, passes: list[ReviewGateTaskState]) -> str | None:
@@ -61,9 +77,12 @@ def review_problem(revision, passes: list[ReviewGateTaskState]) -> str | None:
     if None in people or len(set(people)) < len(people):
         return gettext("one person passed more than one of the three gates.")
     # The author of the content, kept by each gate when it started (a revision saved for a
-    # reviewer's comment carries the reviewer's name, not the author's).
+    # reviewer's comment carries the reviewer's name, not the author's), and the one the
+    # page's history names: a save without a change before the review (the admin's "submit"
+    # saves the form) must not hide who wrote the content.
     recorded = [s for s in ordered if s.content_digest]
     authors = {s.content_author_id for s in recorded} if recorded else {revision.user_id}
+    authors.add(content_author_id(revision))
     authors.add(ordered[0].workflow_state.requested_by_id)
     authors.discard(None)
     if authors & set(people):
