@@ -163,8 +163,10 @@ class BatchWriter:
                 pairs = [(r, p) for r, p in created if r.kind is kind]
                 if pairs:
                     kind.finish(pairs, context)
-        ids = [p.pk for p in outcome.created] + [p.pk for p in outcome.updated]
-        if ids and not (context.publish and self.job is not None):
+        # Released pages are indexed by the release service (at once, or when a job's held
+        # releases complete); updated pages by their own saves.
+        ids = [p.pk for p in outcome.created]
+        if ids and not context.publish:
             transaction.on_commit(
                 lambda: disclosure_pages_changed.send(sender=None, page_ids=ids))
         return outcome
