@@ -136,7 +136,7 @@ def clean_action_data(task, action: str, data: dict[str, Any]) -> dict[str, Any]
 def act_on_gate(task, task_state, user, action: str, data: dict[str, Any]):
     """Pass (``approve``) or return (``reject``) a gate, after checking every rule."""
     from .inspection import check_revision
-    from .models import CheckOverride, ReviewGateTaskState
+    from .models import CheckOverride, Decision, ReviewGateTaskState
 
     if action not in ("approve", "reject"):
         raise GateRefused("unknown_action", _("Unknown action."))
@@ -148,7 +148,7 @@ def act_on_gate(task, task_state, user, action: str, data: dict[str, Any]):
         check_may_return(task, task_state, user, cleaned["opinion"])
         task_state.opinion = cleaned["opinion"]
         task_state.save(update_fields=["opinion"])
-        _log_decision(page, task, task_state, user, "returned", cleaned)
+        _log_decision(page, task, task_state, user, Decision.RETURNED, cleaned)
         task_state.reject(user=user, comment=cleaned["opinion"])
         return None
 
@@ -177,7 +177,7 @@ def act_on_gate(task, task_state, user, action: str, data: dict[str, Any]):
     task_state._check_report = report
     check_may_pass(task, task_state, user)
     task_state.save(update_fields=["checklist", "opinion", "acknowledged"])
-    _log_decision(page, task, task_state, user, "passed", cleaned)
+    _log_decision(page, task, task_state, user, Decision.PASSED, cleaned)
     task_state.approve(user=user, comment=cleaned["opinion"])
     return None
 
@@ -189,7 +189,7 @@ def _log_decision(page, task, task_state, user, decision: str, cleaned: dict) ->
         user=user,
         revision=task_state.revision,
         data={
-            "decision": decision,
+            "decision": str(decision),
             "gate": task.name,
             "gate_kind": task.gate,
             "task_state_id": task_state.pk,

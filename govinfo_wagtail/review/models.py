@@ -12,12 +12,29 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import AbstractGroupApprovalTask, Page, Revision, TaskState
 
+from .checks.findings import FindingKind
+
 
 class GateKind(models.TextChoices):
     POLITICAL = "political", _("Political review (incl. secrecy review)")
     POLICY = "policy", _("Policy review")
     WORDING = "wording", _("Wording review")
     OTHER = "other", _("Other review")
+
+
+class Decision(models.TextChoices):
+    """A reviewer's decision at a gate, as the audit trail records it."""
+
+    PASSED = "passed", _("Passed")
+    RETURNED = "returned", _("Returned to the editor")
+
+
+def choice_label(choices: type[models.Choices], value) -> str:
+    """The label of a recorded choice value; the value itself if it is no longer a choice."""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return str(value or "")
 
 
 # The gates every disclosure page passes, in this order, each by a different person. Sites may
@@ -224,7 +241,7 @@ class CheckOverride(models.Model):
         ReviewGateTaskState, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     fingerprint = models.CharField(max_length=32, db_index=True)
-    kind = models.CharField(max_length=20)
+    kind = models.CharField(_("kind"), max_length=20, choices=FindingKind.choices)
     code = models.CharField(max_length=40)
     location = models.CharField(max_length=255)
     matched = models.CharField(max_length=255, blank=True)
@@ -241,6 +258,13 @@ class CheckOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} @ {self.location}"
+
+    @property
+    def location_label(self) -> str:
+        """Where the finding was, as the editor knows it (正文, 附件…)."""
+        from .inspection import location_label
+
+        return location_label(self.page.specific_class, self.location)
 
 
 class EmergencyRelease(models.Model):

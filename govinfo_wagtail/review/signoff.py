@@ -9,11 +9,14 @@ what was decided, not what the configuration says today.
 
 from __future__ import annotations
 
+import zoneinfo
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import Q
 from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext
 from wagtail.admin.utils import get_user_display_name
 from wagtail.models import Page, PageLogEntry, Revision, TaskState, WorkflowTask
 
@@ -23,7 +26,19 @@ from ..pdf.fetcher import SiteOnlyURLFetcher
 from ..pdf.fonts import font_stack
 from ..pdf.render import render_pdf
 from .gates import GATE_DECISION_LOG_ACTION
-from .models import CheckOverride, EmergencyRelease, ReviewGateTask, ReviewGateTaskState
+from .models import (
+    CheckOverride,
+    Decision,
+    EmergencyRelease,
+    ReviewGateTask,
+    ReviewGateTaskState,
+    choice_label,
+)
+
+# The names of China Standard Time (北京时间) in the tz database.
+CHINA_STANDARD_TIME_ZONES = frozenset(
+    {"Asia/Shanghai", "Asia/Chongqing", "Asia/Chungking", "Asia/Harbin", "PRC"}
+)
 
 
 @dataclass
@@ -66,6 +81,15 @@ class SignoffSheet:
     def time_zone(self) -> str:
         # The template shows every time in the site's time zone, whatever the viewer's.
         return govinfo_settings.SITE_TIME_ZONE
+
+    @property
+    def time_zone_label(self) -> str:
+        """北京时间 for China's zone, else the offset (UTC+05:00): not a tz database name."""
+        if self.time_zone in CHINA_STANDARD_TIME_ZONES:
+            return gettext("Beijing time")
+        at = self.released_at or timezone.now()
+        offset = at.astimezone(zoneinfo.ZoneInfo(self.time_zone)).strftime("%z")
+        return f"UTC{offset[:3]}:{offset[3:]}"
 
     @property
     def is_emergency(self) -> bool:
@@ -140,7 +164,7 @@ def _checklists(page_id: int, states: list[ReviewGateTaskState]) -> dict[int, li
     wanted = {s.pk for s in states}
     for entry in entries:
         data = entry.data or {}
-        if data.get("decision") == "passed" and data.get("task_state_id") in wanted:
+        if data.get("decision") == Decision.PASSED and data.get("task_state_id") in wanted:
             lists[data["task_state_id"]] = list(data.get("checklist_all") or [])
     return lists
 
@@ -153,10 +177,6 @@ def build_signoff_sheet(entry: PageLogEntry) -> SignoffSheet:
     # The page as released: title and metadata of that revision, not of today's draft.
     released = revision.as_object() if revision is not None else page
     agency = getattr(released, "agency", None)
-    try:
-        reason_label = str(ReleaseReason(data.get("reason")).label)
-    except ValueError:
-        reason_label = str(data.get("reason", ""))
     sheet = SignoffSheet(
         entry=entry,
         page=page,
@@ -169,7 +189,7 @@ def build_signoff_sheet(entry: PageLogEntry) -> SignoffSheet:
         page_type=str(page.specific_class._meta.verbose_name) if page.specific_class else "",
         released_at=entry.timestamp,
         reason=str(data.get("reason", "")),
-        reason_label=reason_label,
+        reason_label=choice_label(ReleaseReason, data.get("reason")),
         released_by=_name(entry.user),
         note=str(data.get("note", "") or ""),
     )
@@ -196,7 +216,7 @@ def build_signoff_sheet(entry: PageLogEntry) -> SignoffSheet:
     sheet.overrides = list(
         CheckOverride.objects.filter(
             Q(task_state__in=[s.pk for s in states]) | Q(page_id=page.pk, revision_id=revision_id)
-        ).select_related("user").order_by("created_at", "pk")
+        ).select_related("user", "page").order_by("created_at", "pk")
     )
     if sheet.is_emergency:
         sheet.emergency = (

@@ -17,12 +17,12 @@ from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.reports import ReportView
 from wagtail.log_actions import registry as log_registry
-from wagtail.models import Page, PageLogEntry
+from wagtail.models import Page, PageLogEntry, WorkflowState
 
-from ..core.release import RELEASE_LOG_ACTION, ReleaseRefused
+from ..core.release import RELEASE_LOG_ACTION, ReleaseReason, ReleaseRefused
 from .gates import GATE_DECISION_LOG_ACTION, OVERRIDE_LOG_ACTION, RESTART_LOG_ACTION
 from .inspection import check_revision
-from .models import EmergencyRelease
+from .models import Decision, EmergencyRelease, choice_label
 from .services import (
     EMERGENCY_LOG_ACTION,
     RETROSPECTIVE_LOG_ACTION,
@@ -168,6 +168,10 @@ def _gate(entry) -> str:
 def _detail(entry) -> str:
     data = entry.data or {}
     parts = []
+    if entry.action == RELEASE_LOG_ACTION:
+        # A release's reason is a code (ReleaseReason); elsewhere "reason" is what a user wrote.
+        parts.append(choice_label(ReleaseReason, data.get("reason")))
+        data = {"note": data.get("note")}
     if data.get("checklist"):
         parts.append("✓ " + "、".join(data["checklist"]))
     for key in ("opinion", "reason", "note", "comment"):
@@ -178,7 +182,10 @@ def _detail(entry) -> str:
 
 def _decision(entry) -> str:
     data = entry.data or {}
-    return str(data.get("decision") or data.get("workflow", {}).get("status", ""))
+    if entry.action == GATE_DECISION_LOG_ACTION:
+        return choice_label(Decision, data.get("decision"))
+    status = (data.get("workflow") or {}).get("status")
+    return str(dict(WorkflowState.STATUS_CHOICES).get(status, status or ""))
 
 
 class SignoffColumn(Column):

@@ -14,8 +14,10 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import admin_refusals, outcomes, release_checks, views  # noqa: F401 (hooks)
+from .checks.findings import FindingKind
 from .gates import GATE_DECISION_LOG_ACTION, OVERRIDE_LOG_ACTION, RESTART_LOG_ACTION
-from .models import LexiconWord
+from .inspection import location_label
+from .models import Decision, LexiconWord, choice_label
 from .notifications import may_see_notice_failures
 from .opinions import latest_return, return_notice
 from .services import (
@@ -269,7 +271,7 @@ def register_review_log_actions(actions):
             data = log_entry.data
             params = {"gate": data.get("gate", ""), "opinion": data.get("opinion", ""),
                       "checklist": "、".join(data.get("checklist", []))}
-            if data.get("decision") == "returned":
+            if data.get("decision") == Decision.RETURNED:
                 return _("Returned at %(gate)s: %(opinion)s") % params
             return _("Passed %(gate)s (checked: %(checklist)s) %(opinion)s") % params
 
@@ -279,8 +281,10 @@ def register_review_log_actions(actions):
 
         def format_message(self, log_entry):
             data = log_entry.data
-            return _("Overrode %(code)s at %(location)s: %(reason)s") % {
-                "code": data.get("code", ""), "location": data.get("location", ""),
+            return _("Overrode a finding (%(kind)s) in %(location)s: %(reason)s") % {
+                "kind": choice_label(FindingKind, data.get("kind")),
+                "location": location_label(log_entry.content_type.model_class(),
+                                           data.get("location", "")),
                 "reason": data.get("reason", "")}
 
     @actions.register_action(RESTART_LOG_ACTION)

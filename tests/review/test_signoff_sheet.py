@@ -185,3 +185,45 @@ def test_one_pages_audit_trail_and_its_header_link_to_the_sheet(client, users, r
     client.force_login(users["editor"])
     edit = client.get(f"/admin/pages/{released.page_id}/edit/").content.decode()
     assert sheet_url(released) in edit
+
+
+def test_sheet_and_audit_report_show_labels_not_codes(client, users, released):
+    """Recorded values read as words: the override's kind and field (错敏词, 正文, not
+    lexicon / body), the time zone (北京时间, not Asia/Shanghai), the audit report's
+    decisions, workflow states and release reasons (not passed / in_progress / review)."""
+    from wagtail.models import WorkflowState
+
+    from govinfo_wagtail.review.checks.findings import FindingKind
+    from govinfo_wagtail.review.models import Decision
+
+    page_class = Page.objects.get(pk=released.page_id).specific_class
+    body = str(page_class._meta.get_field("body").verbose_name)
+    sheet = re.sub(r"<[^>]+>", " ", render_signoff_html(build_signoff_sheet(released)))
+    for label in (FindingKind.LEXICON.label, body, gettext("Beijing time")):
+        assert str(label) in sheet, label
+    for code in ("Asia/Shanghai", "lexicon", "body"):
+        assert code not in sheet
+
+    client.force_login(users["siteadmin"])
+    html = client.get(f"/admin/govinfo/review/audit/?page={released.page_id}").content.decode()
+    cells = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html.split("<tbody", 1)[1]))
+    assert str(Decision.PASSED.label) in cells
+    assert str(dict(WorkflowState.STATUS_CHOICES)["in_progress"]) in cells
+    assert str(ReleaseReason.REVIEW.label) in cells
+    for code in (" passed ", " in_progress ", " review ", " approved "):
+        assert code not in cells, code
+    # The page history's override entry names the field, not its code.
+    history = client.get(f"/admin/pages/{released.page_id}/history/").content.decode()
+    assert f"{FindingKind.LEXICON.label}" in history and body in history
+
+
+def test_location_labels_of_attachment_parts():
+    from govinfo_wagtail.review.inspection import location_label
+
+    assert location_label(None, "attachment:a.pdf") == gettext("Attachment: %(name)s") % {
+        "name": "a.pdf"}
+    page2 = location_label(None, "attachment:报告:2026.pdf:page:2")
+    assert "报告:2026.pdf" in page2 and (gettext("page %(number)s") % {"number": 2}) in page2
+    assert gettext("comments and annotations") in location_label(
+        None, "attachment:a.docx:metadata:comment:1:author")
+    assert location_label(None, "nonexistent") == "nonexistent"

@@ -7,11 +7,23 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
+from django.db.models import TextChoices
 from django.utils.functional import Promise, lazy
+from django.utils.translation import gettext_lazy as _
 
-__all__ = ["CONTEXT_CHARS", "Finding", "Kind", "Severity", "format_lazy_named", "make_finding"]
+__all__ = ["CONTEXT_CHARS", "Finding", "FindingKind", "Kind", "Severity", "format_lazy_named",
+           "make_finding"]
 
 Kind = Literal["lexicon", "personal_data", "secrecy", "not_checked"]
+
+
+class FindingKind(TextChoices):
+    """The labels of ``Kind``, for recorded findings (overrides) shown in the admin."""
+
+    LEXICON = "lexicon", _("Wrong or sensitive word")
+    PERSONAL_DATA = "personal_data", _("Personal data")
+    SECRECY = "secrecy", _("Secrecy marking")
+    NOT_CHECKED = "not_checked", _("Not checked")
 Severity = Literal["blocking", "warning"]
 
 BLOCKING: Severity = "blocking"
