@@ -402,9 +402,18 @@ def _run(query: SearchQuery, terms: list[str], results: SearchResults) -> None:
     broad = results.approximate and results.count >= BROAD_SHARE * _table_rows()
     frm, params = sql.filtered(filters)
     if by_relevance:
-        with _plan_for_fulltext(walk_dates=broad):
+        newest_ids = None
+        if broad:
+            # The newest matches by walking the date index, a statement of its own: its
+            # planner settings would keep the strong-field subqueries off their GIN index.
+            with _plan_for_fulltext(walk_dates=True):
+                newest_ids = [row[0] for row in _fetch(
+                    f"SELECT {sql.table}.page_id {frm} ORDER BY "
+                    f"{', '.join(_date_order(sql.table))} "
+                    f"LIMIT {int(govinfo_settings.SEARCH_RANK_WINDOW)}", params)]
+        with _plan_for_fulltext():
             ranked = _ranked_ids(sql, terms, analysis.query_runs(query.q), filters, frm,
-                                 params, broad=broad)
+                                 params, broad=broad, newest_ids=newest_ids)
         # Like Elasticsearch's max_result_window: relevance pages reach the ranked candidates.
         reachable = min(results.count, len(ranked))
         if reachable < results.count:
@@ -549,7 +558,8 @@ def _strong_candidates(sql: _Sql, terms: list[str], filters: dict, *, every: boo
 
 
 def _ranked_ids(sql: _Sql, terms: list[str], runs: list[str], filters: dict, frm: str,
-                params: list, *, broad: bool) -> list[int]:
+                params: list, *, broad: bool, newest_ids: list[int] | None = None
+                ) -> list[int]:
     """Every candidate's page id in ranking order (see the definition above).
 
     Candidates: the strong matches (every word in the strong fields; for several words also
@@ -565,10 +575,16 @@ def _ranked_ids(sql: _Sql, terms: list[str], runs: list[str], filters: dict, frm
         select, p = _strong_candidates(sql, terms, filters, every=every)
         parts.append(select)
         cand_params += p
-    parts.append(
-        f"SELECT {d}.page_id AS page_id {frm} "
-        f"ORDER BY {', '.join(_date_order(d, index=broad))} LIMIT {int(window)}")
-    cand_params += params
+    newest = (f"SELECT {d}.page_id AS page_id {frm} "
+              f"ORDER BY {', '.join(_date_order(d, index=broad))} LIMIT {int(window)}")
+    if newest_ids is not None:  # found beforehand by walking the date index (_run)
+        ids = newest_ids or [0]
+        parts.append(f"SELECT {d}.page_id AS page_id FROM {d} WHERE {d}.page_id IN "
+                     f"({', '.join(['%s'] * len(ids))})")
+        cand_params += ids
+    else:
+        parts.append(newest)
+        cand_params += params
     candidates = " UNION ".join(
         f"SELECT page_id FROM ({part}) c{i}" for i, part in enumerate(parts))
 
