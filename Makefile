@@ -58,6 +58,8 @@ LOCALE_ZH := govinfo_wagtail/core/locale/zh_Hans
 messages: $(VENV)/.test
 	cd govinfo_wagtail && DJANGO_SETTINGS_MODULE=tests.settings_messages PYTHONPATH=.. ../$(VENV)/bin/django-admin makemessages -l zh_Hans --no-obsolete
 	msgcat --use-first $(LOCALE_ZH)/wagtail_overrides.po $(LOCALE_ZH)/LC_MESSAGES/django.po -o $(LOCALE_ZH)/LC_MESSAGES/django.po
+	# Wagtail's admin JavaScript strings (domain djangojs; the package's own scripts have none).
+	msgcat $(LOCALE_ZH)/wagtail_overrides_djangojs.po -o $(LOCALE_ZH)/LC_MESSAGES/djangojs.po
 	cd govinfo_wagtail/core && DJANGO_SETTINGS_MODULE=tests.settings PYTHONPATH=../.. ../../$(VENV)/bin/django-admin compilemessages -l zh_Hans
 
 clean:

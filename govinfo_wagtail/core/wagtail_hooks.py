@@ -5,6 +5,7 @@ from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from . import admin_i18n
 from .documents import refuse_unreleased_document
 from .models import Agency, Topic
 from .release import RELEASE_LOG_ACTION, SCHEDULED_LOG_ACTION
@@ -117,3 +118,6 @@ def add_live_without_record_panel(request, panels):
 
 # Attachments of drafts and of restricted pages are not public (core/documents.py).
 hooks.register("before_serve_document", refuse_unreleased_document)
+
+# Wagtail's admin JavaScript strings that Wagtail's catalogue lacks (see admin_i18n).
+hooks.register("insert_global_admin_js", admin_i18n.catalogue_script)
