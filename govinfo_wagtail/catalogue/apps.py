@@ -8,3 +8,13 @@ class CatalogueConfig(AppConfig):
     verbose_name = _("Disclosure catalogue")
     # Pinned so that a host's DEFAULT_AUTO_FIELD never creates migrations here.
     default_auto_field = "django.db.models.BigAutoField"
+
+    def govinfo_setup(self, log) -> None:
+        from .setup import setup_catalogue
+
+        setup_catalogue(log)
+
+    def govinfo_demo(self, context, log) -> None:
+        from .demo import load_demo
+
+        load_demo(context, log=log)

@@ -1,4 +1,4 @@
-"""Demo content of this part, loaded by ``govinfo_demo`` after the catalogue (see core/demo.py)."""
+"""Demo content of this part, loaded by ``govinfo_demo`` after the catalogue's (core/demo.py)."""
 
 from datetime import date
 
@@ -21,7 +21,7 @@ def load_demo(context, log=print) -> None:
         PolicyDocumentPage,
     )
 
-    catalogue = context.catalogue
+    catalogue = context.require_catalogue()
     if PolicyDocumentPage.objects.child_of(catalogue).filter(slug=POLICY_SLUG).exists():
         log("Policy demo: already there")
         return

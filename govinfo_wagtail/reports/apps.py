@@ -9,6 +9,11 @@ class ReportsConfig(AppConfig):
     # Pinned so that a host's DEFAULT_AUTO_FIELD never creates migrations here.
     default_auto_field = "django.db.models.BigAutoField"
 
+    def govinfo_demo(self, context, log) -> None:
+        from .demo import load_demo
+
+        load_demo(context, log=log)
+
     def ready(self) -> None:
         from wagtail.signals import page_published, page_unpublished
 

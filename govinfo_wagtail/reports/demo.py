@@ -1,4 +1,4 @@
-"""Demo content of this part, loaded by ``govinfo_demo`` after the catalogue (see core/demo.py).
+"""Demo content of this part, loaded by ``govinfo_demo`` after the catalogue's part (core/demo.py).
 
 The 2019 report of 海丰县交通运输局 carries the seed text verbatim (fixtures/, the published
 report); its last three lines are the signature (agency, date) and the website's exit prompt,
@@ -69,7 +69,7 @@ def tables_2020() -> dict:
 def load_demo(context, log=print) -> None:
     """``context``: the DemoContext built by core.demo (agencies, topics, catalogue, admin)."""
     agency = context.agencies[AGENCY]
-    catalogue = context.catalogue
+    catalogue = context.require_catalogue()
     topic = context.topics.get("政府信息公开年报")
     seed = parse_seed(SEED.read_text(encoding="utf-8"))
     reports = [

@@ -9,6 +9,11 @@ class ReviewConfig(AppConfig):
     # Pinned so that a host's DEFAULT_AUTO_FIELD never creates migrations here.
     default_auto_field = "django.db.models.BigAutoField"
 
+    def govinfo_setup(self, log) -> None:
+        from .setup import setup_review
+
+        setup_review(log)
+
     def ready(self) -> None:
         from django.core import checks
         from django.core.signals import request_finished
@@ -20,6 +25,7 @@ class ReviewConfig(AppConfig):
         from .models import ReviewGateTaskState
         from .notifications import notify_earlier_reviewers_of_return
         from .outcomes import end as end_gate_action
+        from .setup import check_review_settings
         from .workflow_rules import (
             check_disclosure_workflows,
             check_workflow_admin_guard,
@@ -43,3 +49,4 @@ class ReviewConfig(AppConfig):
         post_page_move.connect(on_page_moved, dispatch_uid="govinfo_review_workflow_on_move")
         checks.register(check_disclosure_workflows, checks.Tags.database)
         checks.register(check_workflow_admin_guard, checks.Tags.urls)
+        checks.register(check_review_settings)

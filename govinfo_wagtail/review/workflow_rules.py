@@ -29,15 +29,17 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core import checks
 from django.db import DatabaseError, transaction
 from django.db.models import Count
 from django.utils.translation import gettext, ngettext
 from wagtail.models import Page, Workflow, WorkflowPage, WorkflowTask, get_page_models
 
+from ..conf import govinfo_settings
 from ..core.models import DisclosurePage
-from ..core.setup import WORKFLOW_NAME, ensure_review_workflow
-from .models import REQUIRED_GATE_KINDS, GateKind, ReviewGateTask
+from ..core.setup import REVIEWER_PERMISSIONS, grant
+from .models import DEFAULT_CHECKLISTS, REQUIRED_GATE_KINDS, GateKind, ReviewGateTask
 
 logger = logging.getLogger(__name__)
 
@@ -283,7 +285,41 @@ def refusal_message(trees: Sequence[TreeProblem], action: str = "save", limit: i
 
 
 # ---------------------------------------------------------------------------------------
-# New catalogue roots and sections
+# The package's complete workflow, and new catalogue roots and sections
+
+
+WORKFLOW_NAME = "三审"
+GATE_NAMES = ["政治审核", "政策审核", "文字审核"]
+
+
+def ensure_review_workflow(log=print):
+    """The workflow 三审 with one review gate per reviewer group, created (with the reviewer
+    groups it needs) if there is none of that name yet. Returns ``(workflow, created)``.
+
+    ``govinfo_setup`` calls it, and so does a disclosure catalogue created on a site where
+    no complete workflow would govern it (below)."""
+    workflow = Workflow.objects.filter(name=WORKFLOW_NAME).order_by("pk").first()
+    if workflow is not None:
+        return workflow, False
+    kinds = [GateKind.POLITICAL, GateKind.POLICY, GateKind.WORDING]
+    workflow = Workflow.objects.create(name=WORKFLOW_NAME)
+    for order, (gate, kind, group_name) in enumerate(
+        zip(GATE_NAMES, kinds, govinfo_settings.REVIEWER_GROUPS, strict=True)
+    ):
+        group, group_created = Group.objects.get_or_create(name=group_name)
+        if group_created:
+            grant(group, REVIEWER_PERMISSIONS)
+            log(f"Created group {group_name}")
+        task = ReviewGateTask.objects.filter(name=gate, gate=kind).first()
+        if task is None:
+            task = ReviewGateTask.objects.create(
+                name=gate, gate=kind, checklist="\n".join(DEFAULT_CHECKLISTS[kind])
+            )
+        task.groups.set([group])
+        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=order)
+    log(f"Created workflow {WORKFLOW_NAME} with gates {'、'.join(GATE_NAMES)}")
+    return workflow, True
+
 
 
 def _complete_workflow_to_attach(log) -> Workflow | None:

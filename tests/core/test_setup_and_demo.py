@@ -28,7 +28,7 @@ def test_setup_is_idempotent_and_leaves_the_host_site_alone(db, root_page):
 
 
 def test_setup_reports_missing_project_settings(db, settings, capsys):
-    from govinfo_wagtail.core.setup import check_project_settings
+    from govinfo_wagtail.review.setup import check_project_settings
 
     assert check_project_settings(log=lambda *_: None) == []
     del settings.WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT

@@ -5,9 +5,9 @@ from django.test import override_settings
 from wagtail.models import Page, Task, TaskState, WorkflowState
 
 from govinfo_wagtail.catalogue.models import CatalogueItemPage
-from govinfo_wagtail.core.setup import setup_review_workflow
 from govinfo_wagtail.review.gates import GateRefused
 from govinfo_wagtail.review.models import ReviewGateTask, ReviewGateTaskState
+from govinfo_wagtail.review.setup import setup_review_workflow
 from tests.review.conftest import current, is_live, pass_gate, return_gate, submit
 
 

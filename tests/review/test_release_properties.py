@@ -57,11 +57,11 @@ from wagtail.models import (
 )
 
 from govinfo_wagtail.catalogue.models import CatalogueIndexPage, CatalogueItemPage
+from govinfo_wagtail.catalogue.setup import grant_catalogue_permissions
 from govinfo_wagtail.conf import govinfo_settings
 from govinfo_wagtail.core.content import content_digest, content_fields
 from govinfo_wagtail.core.models import DisclosurePage, ReleaseRecord
 from govinfo_wagtail.core.release import ReleaseReason, release
-from govinfo_wagtail.core.setup import grant_catalogue_permissions
 from govinfo_wagtail.review.models import GateKind, ReviewGateTask, ReviewGateTaskState
 from govinfo_wagtail.review.services import emergency_release
 
