@@ -502,6 +502,9 @@ class DisclosurePage(Page):
 
     def get_superseded_documents(self):
         """Live disclosure pages whose validity this page changed (they link back here)."""
+        if self.pk is None:
+            # The preview of a page not saved yet: nothing can link back to it.
+            return type(self).objects.none()
         return self.superseded_documents.released().public().order_by("-published_date")
 
 
