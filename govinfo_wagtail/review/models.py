@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import AbstractGroupApprovalTask, Page, Revision, TaskState
 
+from ..core.content import content_digest as digest_of
 from .checks.findings import FindingKind
 
 
@@ -89,9 +90,25 @@ class ReviewGateTaskState(TaskState):
         return self.opinion or self.comment
 
 
+def content_author_id(revision) -> int | None:
+    """Who wrote this revision's content: the user of the first of the unbroken run of
+    revisions of the page, up to this one, with this content. Saves that changed nothing
+    (a reviewer's comment, the admin's "submit") do not make anybody its author."""
+    digest = digest_of(revision.content)
+    author = revision.user_id
+    earlier = (Revision.objects.filter(base_content_type_id=revision.base_content_type_id,
+                                       object_id=revision.object_id, pk__lt=revision.pk)
+               .order_by("-pk").only("content", "user_id"))
+    for previous in earlier.iterator(chunk_size=20):
+        if digest_of(previous.content) != digest:
+            break
+        author = previous.user_id
+    return author
+
+
 def _content_author_id(task_state) -> int | None:
     """The author of this content: an earlier decision on the same content in this review
-    knows it; otherwise the revision's user."""
+    knows it; otherwise the revision history (``content_author_id``)."""
     earlier = list(
         ReviewGateTaskState.objects.filter(
             workflow_state_id=task_state.workflow_state_id,
@@ -102,7 +119,7 @@ def _content_author_id(task_state) -> int | None:
         .values_list("content_author_id", flat=True)[:1]
     )
     # Even an unknown author (None) stands: the latest revision may be a reviewer's comment.
-    return earlier[0] if earlier else task_state.revision.user_id
+    return earlier[0] if earlier else content_author_id(task_state.revision)
 
 
 class ReviewGateTask(AbstractGroupApprovalTask):

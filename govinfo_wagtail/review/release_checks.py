@@ -13,12 +13,18 @@ from __future__ import annotations
 from django.utils.translation import gettext
 from wagtail import hooks
 from wagtail.log_actions import log
-from wagtail.models import Revision, TaskState
+from wagtail.models import TaskState
 
 from ..core.content import content_digest
 from ..core.release import RELEASE_CHECK_HOOK, ReleaseBlocked, ReleaseReason, ReleaseRefused
 from .gates import OVERRIDE_LOG_ACTION
-from .models import REQUIRED_GATE_KINDS, CheckOverride, GateKind, ReviewGateTaskState
+from .models import (
+    REQUIRED_GATE_KINDS,
+    CheckOverride,
+    GateKind,
+    ReviewGateTaskState,
+    content_author_id,
+)
 
 
 def recorded_gate_passes(revision) -> list[ReviewGateTaskState]:
@@ -33,22 +39,6 @@ def recorded_gate_passes(revision) -> list[ReviewGateTaskState]:
         return []
     run = passes[-1].workflow_state_id
     return [p for p in passes if p.workflow_state_id == run]
-
-
-def content_author_id(revision) -> int | None:
-    """Who wrote this revision's content: the user of the first of the unbroken run of
-    revisions of the page, up to this one, with this content. Saves that changed nothing
-    (a reviewer's comment, the admin's "submit") do not make anybody its author."""
-    digest = content_digest(revision.content)
-    author = revision.user_id
-    earlier = (Revision.objects.filter(base_content_type_id=revision.base_content_type_id,
-                                       object_id=revision.object_id, pk__lt=revision.pk)
-               .order_by("-pk").only("content", "user_id"))
-    for previous in earlier.iterator(chunk_size=20):
-        if content_digest(previous.content) != digest:
-            break
-        author = previous.user_id
-    return author
 
 
 def review_problem(revision, passes: list[ReviewGateTaskState]) -> str | None:

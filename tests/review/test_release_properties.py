@@ -777,8 +777,8 @@ def test_the_author_cannot_pass_a_gate_after_somebody_else_submitted_unchanged(u
     users["editor"].groups.add(Group.objects.get(name=govinfo_settings.REVIEWER_GROUPS[0]))
     state = submit(draft, users["siteadmin"])
     with pytest.raises(PermissionDenied):
-        pass_gate(state, users["editor"])
-        pass_gate(state, users["policy"])
-        pass_gate(state, users["wording"])
+        pass_gate(state, users["editor"])  # refused at the gate, not only at the release
+    state.refresh_from_db()
+    assert state.current_task_state.status == TaskState.STATUS_IN_PROGRESS
     assert not Page.objects.get(pk=draft.pk).live
     assert not ReleaseRecord.objects.filter(page_id=draft.pk).exists()
