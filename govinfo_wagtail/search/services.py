@@ -272,13 +272,15 @@ class _Sql:
 
 
 @contextmanager
-def _plan_for_fulltext(*, walk_dates: bool = False):
+def _plan_for_fulltext(*, walk_dates: bool = False, by_key: bool = False):
     """PostgreSQL: keep the planner off plans that read every row's tsvector.
 
     The planner does not count the cost of fetching a stored tsvector from TOAST (~20-50 µs a
     row), so for common words it prefers a sequential scan that checks every row (seconds at
     100,000 items) over the GIN index (milliseconds). With ``walk_dates`` it must walk the date
-    index instead (for queries that match nearly every row). Scoped to one transaction.
+    index instead (for queries that match nearly every row). With ``by_key`` joins go through
+    the primary key (the ranking statement: a few thousand candidates, where a hash join
+    would read the whole primary-key index). Scoped to one transaction.
     """
     if connection.vendor != "postgresql":
         yield
@@ -288,12 +290,16 @@ def _plan_for_fulltext(*, walk_dates: bool = False):
             cursor.execute("SET LOCAL enable_seqscan = off")
             if walk_dates:
                 cursor.execute("SET LOCAL enable_bitmapscan = off")
+            if by_key:
+                cursor.execute("SET LOCAL enable_hashjoin = off")
+                cursor.execute("SET LOCAL enable_mergejoin = off")
         yield
         # SET LOCAL outlives a savepoint: restore for the rest of an enclosing transaction.
         # (On an error the rollback undoes the settings by itself.)
         with connection.cursor() as cursor:
-            cursor.execute("RESET enable_seqscan")
-            cursor.execute("RESET enable_bitmapscan")
+            for name in ("enable_seqscan", "enable_bitmapscan", "enable_hashjoin",
+                         "enable_mergejoin"):
+                cursor.execute(f"RESET {name}")
 
 
 def _about(n: int) -> int:
@@ -402,8 +408,14 @@ def _run(query: SearchQuery, terms: list[str], results: SearchResults) -> None:
     broad = results.approximate and results.count >= BROAD_SHARE * _table_rows()
     frm, params = sql.filtered(filters)
     if by_relevance:
+        # First the matches with every word in the strong fields (a statement of its own, on
+        # the selective strong-field index): when they fill STRONG_LIMIT they are the whole
+        # candidate set, since they rank above every other match.
+        with _plan_for_fulltext():
+            every_ids = [row[0] for row in _fetch(
+                *_strong_candidates(sql, terms, filters, every=True))]
         newest_ids = None
-        if broad:
+        if broad and len(every_ids) < STRONG_LIMIT:
             # The newest matches by walking the date index, a statement of its own: its
             # planner settings would keep the strong-field subqueries off their GIN index.
             with _plan_for_fulltext(walk_dates=True):
@@ -411,9 +423,9 @@ def _run(query: SearchQuery, terms: list[str], results: SearchResults) -> None:
                     f"SELECT {sql.table}.page_id {frm} ORDER BY "
                     f"{', '.join(_date_order(sql.table))} "
                     f"LIMIT {int(govinfo_settings.SEARCH_RANK_WINDOW)}", params)]
-        with _plan_for_fulltext():
+        with _plan_for_fulltext(by_key=True):
             ranked = _ranked_ids(sql, terms, analysis.query_runs(query.q), filters, frm,
-                                 params, broad=broad, newest_ids=newest_ids)
+                                 params, every_ids, broad=broad, newest_ids=newest_ids)
         # Like Elasticsearch's max_result_window: relevance pages reach the ranked candidates.
         reachable = min(results.count, len(ranked))
         if reachable < results.count:
@@ -558,33 +570,42 @@ def _strong_candidates(sql: _Sql, terms: list[str], filters: dict, *, every: boo
 
 
 def _ranked_ids(sql: _Sql, terms: list[str], runs: list[str], filters: dict, frm: str,
-                params: list, *, broad: bool, newest_ids: list[int] | None = None
-                ) -> list[int]:
+                params: list, every_ids: list[int], *, broad: bool,
+                newest_ids: list[int] | None = None) -> list[int]:
     """Every candidate's page id in ranking order (see the definition above).
 
-    Candidates: the strong matches (every word in the strong fields; for several words also
-    some of them) and the newest SEARCH_RANK_WINDOW matches. At most 2 x STRONG_LIMIT +
-    SEARCH_RANK_WINDOW rows are scored; the text score is read for body-only rows only.
+    Candidates: the strong matches (every word in the strong fields, ``every_ids``; for
+    several typed words also some of them) and the newest SEARCH_RANK_WINDOW matches, or only
+    the first when they fill STRONG_LIMIT (nothing else could rank among them). At most
+    2 x STRONG_LIMIT + SEARCH_RANK_WINDOW rows are scored; the text score is read for
+    body-only rows only.
     """
     d = sql.table
     vendor = connection.vendor
     window = govinfo_settings.SEARCH_RANK_WINDOW
     strong = _strong_terms(terms)
-    parts, cand_params = [], []
-    for every in (True, False) if len(strong) > 1 else (True,):
-        select, p = _strong_candidates(sql, terms, filters, every=every)
-        parts.append(select)
-        cand_params += p
-    newest = (f"SELECT {d}.page_id AS page_id {frm} "
-              f"ORDER BY {', '.join(_date_order(d, index=broad))} LIMIT {int(window)}")
-    if newest_ids is not None:  # found beforehand by walking the date index (_run)
-        ids = newest_ids or [0]
-        parts.append(f"SELECT {d}.page_id AS page_id FROM {d} WHERE {d}.page_id IN "
-                     f"({', '.join(['%s'] * len(ids))})")
-        cand_params += ids
-    else:
-        parts.append(newest)
-        cand_params += params
+
+    def listed(ids: list[int]) -> str:
+        return (f"SELECT {d}.page_id AS page_id FROM {d} WHERE {d}.page_id IN "
+                f"({', '.join(['%s'] * len(ids))})")
+
+    # every_ids: the matches with every word in the strong fields (_run).
+    parts, cand_params = [listed(every_ids or [0])], every_ids or [0]
+    if len(every_ids) < STRONG_LIMIT:
+        # Some of the words in the strong fields: for queries of several typed words (a single
+        # typed word's parts, 人民政府 -> 人民 民政 政府, would only add titles with 政府).
+        if len(strong) > 1 and len(runs) > 1:
+            select, p = _strong_candidates(sql, terms, filters, every=False)
+            parts.append(select)
+            cand_params += p
+        if newest_ids is not None:  # found beforehand by walking the date index (_run)
+            parts.append(listed(newest_ids or [0]))
+            cand_params += newest_ids or [0]
+        else:
+            parts.append(f"SELECT {d}.page_id AS page_id {frm} "
+                         f"ORDER BY {', '.join(_date_order(d, index=broad))} "
+                         f"LIMIT {int(window)}")
+            cand_params += params
     candidates = " UNION ".join(
         f"SELECT page_id FROM ({part}) c{i}" for i, part in enumerate(parts))
 
@@ -634,6 +655,10 @@ def _ranked_ids(sql: _Sql, terms: list[str], runs: list[str], filters: dict, frm
     else:
         inner = f"{select} FROM ({candidates}) c JOIN {d} ON {d}.page_id = c.page_id"
         inner_params = col_params + cand_params
+        if vendor == "postgresql":
+            # A fence: each column is computed once per row, not again for every ORDER BY
+            # term that uses it (the planner would otherwise inline them into the sort).
+            inner += " OFFSET 0"
     order = [
         "ident DESC", f"CASE WHEN cov = {len(strong)} THEN 1 ELSE 0 END DESC", "cov DESC",
         "phrase DESC", "tcov DESC", "CASE WHEN cov > 0 THEN tlen ELSE 0 END",
