@@ -8,6 +8,7 @@ import zipfile
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.documents import get_document_model
 from wagtail.models import Page, PageLogEntry, ReferenceIndex, Revision
@@ -221,8 +222,10 @@ def test_attachments_from_a_zip_become_documents_found_by_search(
     from govinfo_wagtail.search.models import SearchDocument
 
     assert "养护" in SearchDocument.objects.get(page_id=page.pk).plain
-    results = search(SearchQuery(q="农村公路养护计划"))
-    assert [hit.page.pk for hit in results.hits] == [page.pk]
+    if connection.vendor != "mysql":  # InnoDB FULLTEXT sees only committed rows; the search
+        # tests (tests/search, transactional) cover MariaDB's index itself.
+        results = search(SearchQuery(q="农村公路养护计划"))
+        assert [hit.page.pk for hit in results.hits] == [page.pk]
     # Wagtail's reference index knows the page uses the document.
     assert ReferenceIndex.get_references_to(document).filter(object_id=str(page.pk)).exists()
 
