@@ -18,12 +18,11 @@ class ReviewConfig(AppConfig):
         from django.core import checks
         from django.core.signals import request_finished
         from django.db.models.signals import post_save
-        from wagtail.admin.signal_handlers import task_submission_email_notifier
         from wagtail.signals import post_page_move, task_rejected, task_submitted
 
         from .gates import on_page_saved
         from .models import ReviewGateTaskState
-        from .notifications import notify_earlier_reviewers_of_return
+        from .notifications import notify_earlier_reviewers_of_return, replace_wagtail_notifiers
         from .outcomes import end as end_gate_action
         from .setup import check_review_settings
         from .workflow_rules import (
@@ -39,10 +38,14 @@ class ReviewConfig(AppConfig):
         request_finished.connect(end_gate_action, dispatch_uid="govinfo_review_gate_action_end")
         task_rejected.connect(notify_earlier_reviewers_of_return,
                               dispatch_uid="govinfo_review_return_notice")
+        # Wagtail's workflow mails, their failures recorded like our notices'.
+        notifiers = replace_wagtail_notifiers()
         # Wagtail connects its "a page awaits your review" email for sender=TaskState only,
         # so a Task type with its own TaskState class would notify nobody.
-        task_submitted.connect(task_submission_email_notifier, sender=ReviewGateTaskState,
-                               dispatch_uid="govinfo_review_gate_submitted_email")
+        task_submitted.connect(
+            notifiers["group_approval_task_submitted_email_notification"],
+            sender=ReviewGateTaskState, dispatch_uid="govinfo_review_gate_submitted_email",
+            weak=False)
         # Disclosure pages are under a complete three-gate workflow wherever they are
         # created: a new catalogue root or section, in the admin or in code, gets 三审.
         post_save.connect(on_page_created, dispatch_uid="govinfo_review_workflow_on_create")

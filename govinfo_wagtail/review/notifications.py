@@ -18,6 +18,7 @@ import logging
 
 from django.core.mail import get_connection
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 from wagtail.models import TaskState
@@ -73,7 +74,7 @@ def may_see_notice_failures(user) -> bool:
         user.is_superuser or user.has_perm("govinfo_core.change_disclosuresettings")))
 
 
-def record_failure(messages: list[tuple[str, str, str]], error: BaseException,
+def record_failure(messages: list[tuple[str, str, str]], error: BaseException | str,
                    page_id: int | None = None) -> None:
     """Keep the failure for the administrators' dashboard; never raise."""
     from .models import NoticeFailure
@@ -82,7 +83,7 @@ def record_failure(messages: list[tuple[str, str, str]], error: BaseException,
         NoticeFailure.objects.create(
             page_id=page_id, subject=messages[0][0][:255],
             recipients=", ".join(address for _s, _b, address in messages),
-            error=(f"{type(error).__name__}: {error}")[:255],
+            error=(error if isinstance(error, str) else f"{type(error).__name__}: {error}")[:255],
         )
     except Exception:
         logger.exception("Could not record a notice that was not sent")
@@ -120,3 +121,95 @@ def send_notices(messages: list[tuple[str, str, str]], page_id: int | None = Non
         except Exception:
             logger.exception("Mail connection error while closing")
     return sent
+
+
+# --- Wagtail's own workflow mails ----------------------------------------------------------
+
+
+class _CaughtErrors(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.errors: list[BaseException] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.exc_info and record.exc_info[1] is not None:
+            self.errors.append(record.exc_info[1])
+
+
+class RecordedFailuresMixin:
+    """For Wagtail's email notifiers: a mail that could not be sent is recorded for the
+    administrators' dashboard, like the package's own notices.
+
+    Wagtail logs each failure and returns False (its documented result: True only if every
+    mail went out); an error it lets through (an SMTP error while connecting, an unknown mail
+    host) is caught here, so that it never breaks the action the mail reports.
+    """
+
+    def send_emails(self, template_set, context, recipients, **kwargs):
+        # Wagtail logs the exception it caught; listen to its logger meanwhile, for the reason.
+        caught = _CaughtErrors()
+        wagtail_logger = logging.getLogger("wagtail.admin")
+        wagtail_logger.addHandler(caught)
+        try:
+            sent_all = super().send_emails(template_set, context, recipients, **kwargs)
+        except Exception as exc:
+            logger.exception("Mail error: Wagtail's notice to %s not sent",
+                             ", ".join(sorted(r.email for r in recipients)))
+            sent_all = False
+            caught.errors.append(exc)
+        finally:
+            wagtail_logger.removeHandler(caught)
+        error: BaseException | str = (
+            caught.errors[-1] if caught.errors else _("Not sent; the server log has the reason."))
+        if not sent_all:
+            try:
+                subject = render_to_string(template_set["subject"], context).strip()
+            except Exception:
+                subject = template_set["subject"]
+            page = context.get("page") or context.get("object")
+            record_failure([(subject, "", r.email) for r in sorted(recipients, key=lambda r: r.pk)],
+                           error, getattr(page, "pk", None))
+        return sent_all
+
+
+def _notifier_classes():
+    from wagtail.admin import mail
+
+    return {
+        "group_approval_task_submitted_email_notification":
+            mail.GroupApprovalTaskStateSubmissionEmailNotifier,
+        "workflow_state_submitted_email_notification": mail.WorkflowStateSubmissionEmailNotifier,
+        "workflow_state_rejected_email_notification": mail.WorkflowStateRejectionEmailNotifier,
+        "workflow_state_approved_email_notification": mail.WorkflowStateApprovalEmailNotifier,
+    }
+
+
+def replace_wagtail_notifiers() -> dict[str, object]:
+    """Put recording subclasses of Wagtail's workflow notifiers in place of Wagtail's, under
+    the dispatch_uid Wagtail connects them with (wagtail.admin.signal_handlers), whichever
+    app's ready() runs first: a later connect with the same uid is a no-op. Returns the new
+    notifiers by dispatch_uid."""
+    from wagtail.models import TaskState, WorkflowState
+    from wagtail.signals import (
+        task_submitted,
+        workflow_approved,
+        workflow_rejected,
+        workflow_submitted,
+    )
+
+    signals = {
+        "group_approval_task_submitted_email_notification": (task_submitted, TaskState),
+        "workflow_state_submitted_email_notification": (workflow_submitted, WorkflowState),
+        "workflow_state_rejected_email_notification": (workflow_rejected, WorkflowState),
+        "workflow_state_approved_email_notification": (workflow_approved, WorkflowState),
+    }
+    notifiers = {}
+    for uid, cls in _notifier_classes().items():
+        signal, sender = signals[uid]
+        notifier = type(cls.__name__, (RecordedFailuresMixin, cls), {})()
+        signal.disconnect(sender=sender, dispatch_uid=uid)
+        # A strong reference: nothing else keeps the notifier alive (Wagtail's are module
+        # globals); a collected one would let Wagtail's connect take the uid back.
+        signal.connect(notifier, sender=sender, dispatch_uid=uid, weak=False)
+        notifiers[uid] = notifier
+    return notifiers

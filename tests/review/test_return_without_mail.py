@@ -127,7 +127,12 @@ def test_administrators_see_on_the_dashboard_that_notices_were_not_sent(
         return_through_admin(client, draft, current(state), users["policy"], "请补充依据。")
     client.force_login(users["siteadmin"])
     html = client.get("/admin/").content.decode()
-    assert "1 封审核通知邮件未能发出" in html and "ConnectionRefusedError" in html
+    # Ours to the political reviewer, and Wagtail's: to each gate's group, to the editor.
+    from govinfo_wagtail.review.models import NoticeFailure
+
+    count = NoticeFailure.objects.count()
+    assert count >= 4
+    assert f"{count} 封审核通知邮件未能发出" in html and "ConnectionRefusedError" in html
     # Reviewers and editors are not shown it.
     client.force_login(users["editor"])
     assert "审核通知邮件未能发出" not in client.get("/admin/").content.decode()
@@ -135,3 +140,42 @@ def test_administrators_see_on_the_dashboard_that_notices_were_not_sent(
     client.force_login(users["siteadmin"])
     client.post("/admin/govinfo/review/notices/dismiss/")
     assert "审核通知邮件未能发出" not in client.get("/admin/").content.decode()
+
+
+def test_wagtails_own_mail_to_the_editor_is_recorded_when_it_fails(
+    client, users, draft, mail_server_down, django_capture_on_commit_callbacks
+):
+    """Wagtail's notice of the return to the editor is recorded for the administrators'
+    dashboard like the package's own notices, and the return stands."""
+    from govinfo_wagtail.review.models import NoticeFailure
+
+    state = submit(draft, users["editor"])
+    task_state = current(state)
+    NoticeFailure.objects.all().delete()  # the submission's mails to the reviewers failed too
+    with django_capture_on_commit_callbacks(execute=True):
+        response = return_through_admin(client, draft, task_state, users["political"],
+                                        "请补充依据。")
+    assert response.json()["step"] == "success"
+    failure = NoticeFailure.objects.get(recipients=users["editor"].email)
+    assert failure.page_id == draft.pk and draft.title in failure.subject
+    assert failure.error.startswith("ConnectionRefusedError")
+
+
+def test_each_wagtail_workflow_mail_is_sent_once_by_the_recording_notifier():
+    from wagtail.models import TaskState, WorkflowState
+    from wagtail.signals import (
+        task_submitted,
+        workflow_approved,
+        workflow_rejected,
+        workflow_submitted,
+    )
+
+    from govinfo_wagtail.review.models import ReviewGateTaskState
+    from govinfo_wagtail.review.notifications import RecordedFailuresMixin
+
+    for signal, sender in ((task_submitted, TaskState), (task_submitted, ReviewGateTaskState),
+                           (workflow_submitted, WorkflowState),
+                           (workflow_rejected, WorkflowState), (workflow_approved, WorkflowState)):
+        mailers = [r for r in signal._live_receivers(sender)[0]
+                   if hasattr(r, "send_emails")]
+        assert len(mailers) == 1 and isinstance(mailers[0], RecordedFailuresMixin), signal
