@@ -38,6 +38,7 @@ test: system-deps $(VENV)/.test
 
 lint: $(VENV)/.test
 	$(VENV)/bin/ruff check govinfo_wagtail tests example_site benchmarks
+	$(VENV)/bin/lint-imports
 	DJANGO_SETTINGS_MODULE=tests.settings PYTHONPATH=. $(VENV)/bin/django-admin makemigrations --check --dry-run
 	cd govinfo_wagtail/core && DJANGO_SETTINGS_MODULE=tests.settings PYTHONPATH=../.. ../../$(VENV)/bin/django-admin compilemessages -l zh_Hans
 	@po=govinfo_wagtail/core/locale/zh_Hans/LC_MESSAGES/django.po; \

@@ -15,7 +15,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.models import Page, get_page_models
 
 from ..conf import govinfo_settings
 from ..core.models import Agency, DisclosurePage, Topic, Validity
@@ -43,6 +43,22 @@ class CatalogueIndexPage(RoutablePageMixin, Page):
         "govinfo_catalogue.CatalogueCollectionPage",
     ]
     template = "govinfo_catalogue/catalogue_index_page.html"
+    _govinfo_subpage_models = None
+
+    @classmethod
+    def clean_subpage_models(cls):
+        """The catalogue's own types, and every disclosure page type that names the catalogue
+        in its ``parent_page_types``: how an app adds a page type to the catalogue (policies,
+        reports) without the catalogue knowing it."""
+        if cls._govinfo_subpage_models is None:
+            own = list(super().clean_subpage_models())
+            cls._govinfo_subpage_models = own + [
+                model for model in get_page_models()
+                if issubclass(model, DisclosurePage) and model not in own
+                and getattr(model, "parent_page_types", None) is not None
+                and cls in model.clean_parent_page_models()
+            ]
+        return cls._govinfo_subpage_models
 
     class Meta:
         verbose_name = _("disclosure catalogue")

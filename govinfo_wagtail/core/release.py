@@ -36,6 +36,8 @@ from .models import DisclosureSettings, IndexNumber, ReleaseRecord
 RELEASE_LOG_ACTION = "govinfo_core.release"
 SCHEDULED_LOG_ACTION = "govinfo_core.release_scheduled"
 RELEASE_CHECK_HOOK = "govinfo_release_check"
+# An app that releases some pages its own way after review (policies: with their group).
+AFTER_REVIEW_HOOK = "govinfo_release_after_review"
 
 _releasing: ContextVar[frozenset[int]] = ContextVar("govinfo_releasing", default=frozenset())
 
@@ -147,6 +149,16 @@ def release(
 
 
 DEADLOCK_RETRIES = 5
+
+
+def release_after_review(revision: Revision, *, user=None) -> None:
+    """The last gate approved ``revision``. An app may release it its own way (a function
+    registered with the ``govinfo_release_after_review`` hook returns True when it did, e.g.
+    a policy with its interpretations); otherwise it is released alone, for review."""
+    for handler in hooks.get_hooks(AFTER_REVIEW_HOOK):
+        if handler(revision, user=user):
+            return
+    release(revision, reason=ReleaseReason.REVIEW, user=user)
 
 
 def _is_deadlock(exc: OperationalError) -> bool:

@@ -15,17 +15,8 @@ class PoliciesConfig(AppConfig):
         load_demo(context, log=log)
 
     def ready(self) -> None:
-        # CatalogueIndexPage names its subpage types explicitly; a child's parent_page_types
-        # alone cannot widen that list, so the policy types add themselves when installed.
-        from ..catalogue.models import CatalogueIndexPage
-
-        ours = ["govinfo_policies.PolicyDocumentPage", "govinfo_policies.InterpretationPage"]
-        current = list(CatalogueIndexPage.subpage_types)
-        missing = [name for name in ours if name not in current]
-        if missing:
-            CatalogueIndexPage.subpage_types = current + missing
-            CatalogueIndexPage._clean_subpage_models = None  # Wagtail's cache of that list
-
+        # The catalogue accepts the policy types because they name it in their
+        # parent_page_types (CatalogueIndexPage.clean_subpage_models).
         # 类型 政策文件 / 政策解读 in the catalogue import (its registry of page kinds).
         from .importing import register_kinds
 

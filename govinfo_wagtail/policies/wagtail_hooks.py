@@ -15,15 +15,32 @@ from wagtail.signals import init_new_page
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .models import CalendarCorrection, InterpretationPage, InterpretedPolicy, PolicyDocumentPage
+from .models import (
+    CalendarCorrection,
+    InterpretationPage,
+    InterpretedPolicy,
+    PolicyDocumentPage,
+    policy_page_models,
+)
 from .services import (
     AWAITING_GROUP_LOG_ACTION,
     INTERPRETATIONS_KEPT_LOG_ACTION,
     INTERPRETATIONS_TAKEN_DOWN_LOG_ACTION,
+    release_after_review,
 )
 from .views import LateInterpretationsReportView, PolicyStatusView, confirm_policy_unpublish
 
 POLICY_PARAM = "interprets"
+
+
+@hooks.register("govinfo_release_after_review")
+def release_policy_group(revision, user=None) -> bool:
+    """A policy and its interpretations go live together (三同步), or wait for each other:
+    "approved, awaiting release of the group" is not a failed approval."""
+    if not isinstance(revision.content_object, policy_page_models()):
+        return False
+    release_after_review(revision, user=user)
+    return True
 
 
 @hooks.register("register_admin_urls")

@@ -17,16 +17,11 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         from wagtail.signals import page_published, page_unpublished
 
-        from ..catalogue.models import CatalogueIndexPage
         from .models import AnnualReportPage
         from .signals import report_published, report_unpublished
 
-        # CatalogueIndexPage names its subpage types explicitly; a child's parent_page_types
-        # alone cannot widen that list, so the report type adds itself when installed.
-        ours = "govinfo_reports.AnnualReportPage"
-        if ours not in CatalogueIndexPage.subpage_types:
-            CatalogueIndexPage.subpage_types = [*CatalogueIndexPage.subpage_types, ours]
-            CatalogueIndexPage._clean_subpage_models = None  # Wagtail's cache of that list
+        # The catalogue accepts the report type because it names the catalogue in its
+        # parent_page_types (CatalogueIndexPage.clean_subpage_models).
         page_published.connect(report_published, sender=AnnualReportPage,
                                dispatch_uid="govinfo_reports_pdf")
         page_unpublished.connect(report_unpublished, sender=AnnualReportPage,

@@ -5,8 +5,6 @@ in the project's settings (Wagtail reads it once, at start-up; govinfo_setup che
 This module is imported while Wagtail's models load, so it imports models lazily.
 """
 
-from django.apps import apps
-
 FINISH_WORKFLOW_ACTION = "govinfo_wagtail.review.workflow.finish_workflow"
 
 
@@ -14,7 +12,7 @@ def finish_workflow(workflow_state, user=None):
     from wagtail.workflows import publish_workflow_state
 
     from ..core.models import DisclosurePage
-    from ..core.release import ReleaseReason, release
+    from ..core.release import release_after_review
 
     obj = workflow_state.content_object
     obj = getattr(obj, "specific", obj)
@@ -22,13 +20,4 @@ def finish_workflow(workflow_state, user=None):
         return publish_workflow_state(workflow_state, user=user)
     # Exactly the revision the last gate approved, not whatever the latest draft is now.
     approved = workflow_state.current_task_state.revision
-    if apps.is_installed("govinfo_wagtail.policies"):
-        from ..policies.models import policy_page_models
-        from ..policies.services import release_after_review
-
-        if isinstance(obj, policy_page_models()):
-            # A policy and its interpretations go live together (三同步), or wait for each
-            # other: "approved, awaiting release of the group" is not a failed approval.
-            release_after_review(approved, user=user)
-            return
-    release(approved, reason=ReleaseReason.REVIEW, user=user)
+    release_after_review(approved, user=user)

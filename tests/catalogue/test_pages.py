@@ -176,3 +176,21 @@ class TestAdmin(WagtailTestUtils):
         assert response.status_code == 200
         assert not Agency.objects.filter(name="某局").exists()
 
+
+
+def test_the_catalogue_accepts_the_disclosure_types_that_name_it_as_their_parent():
+    """Policies and reports add their page types to the catalogue by naming it in their
+    parent_page_types; the catalogue does not list them, and an ordinary page type is not
+    offered."""
+    from wagtail.models import Page as WagtailPage
+
+    from govinfo_wagtail.catalogue.models import CatalogueIndexPage
+    from govinfo_wagtail.policies.models import InterpretationPage, PolicyDocumentPage
+    from govinfo_wagtail.reports.models import AnnualReportPage
+
+    allowed = CatalogueIndexPage.clean_subpage_models()
+    for model in (PolicyDocumentPage, InterpretationPage, AnnualReportPage):
+        assert model in allowed
+        assert CatalogueIndexPage in model.allowed_parent_page_models()
+    assert WagtailPage not in allowed
+    assert "govinfo_policies.PolicyDocumentPage" not in CatalogueIndexPage.subpage_types
