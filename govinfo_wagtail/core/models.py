@@ -490,15 +490,29 @@ class DisclosurePage(Page):
             self.document_number, self.keywords, self.index_number,
             self.agency.name if self.agency_id else "",
             self.topic.name if self.topic_id else "",
-            self.summary, html_to_text(self.body),
+            self.summary, self._body_text(html_to_text),
         ]
+
+    def _body_text(self, html_to_text) -> str:
+        # Read once per indexed field by Wagtail's backends: converted once per body.
+        memo = self.__dict__.get("_govinfo_body_text")
+        if memo is None or memo[0] != self.body:
+            memo = self.__dict__["_govinfo_body_text"] = (self.body, html_to_text(self.body))
+        return memo[1]
 
     def search_text(self) -> str:
         """The analysed field Wagtail's search backends index (attachment text included)."""
         from ..search.analysis import index_text
         from ..search.services import attachment_texts_cached, backend_text
 
-        return backend_text(index_text(*self.search_parts(), *attachment_texts_cached(self)))
+        parts = (*self.search_parts(), *attachment_texts_cached(self))
+        # Wagtail's backends read this once per kind of field they index (title, body,
+        # autocomplete…): analyse each content once, not once per read.
+        memo = self.__dict__.get("_govinfo_search_text")
+        if memo is None or memo[0] != parts:
+            text = backend_text(index_text(*parts))
+            memo = self.__dict__["_govinfo_search_text"] = (parts, text)
+        return memo[1]
 
     def get_superseded_documents(self):
         """Live disclosure pages whose validity this page changed (they link back here)."""

@@ -124,21 +124,27 @@ class CheckReport:
         return rows
 
 
-def check_revision(revision) -> CheckReport:
+def check_revision(revision, content=None, *, matcher: LexiconMatcher | None = None,
+                   overrides: list | None = None) -> CheckReport:
     """Findings for exactly this revision's content, with the overrides already recorded for
-    its page (an override is kept per finding fingerprint)."""
+    its page (an override is kept per finding fingerprint).
+
+    ``content`` is the revision's content as a page object when the caller has it (the
+    release service's batch path), else it is built from the revision. ``matcher`` and
+    ``overrides`` (the page's ``CheckOverride`` rows, oldest first) are for callers that
+    looked them up once for many revisions."""
     from .models import CheckOverride
 
-    obj = revision.as_object()
+    obj = content if content is not None else revision.as_object()
     texts = {}
     for name in ("summary", "document_number", "keywords"):
         if getattr(obj, name, ""):
             texts[name] = str(getattr(obj, name))
     if getattr(obj, "body", ""):
         texts["body"] = html_to_text(str(obj.body))
-    findings = run_checks(obj.title, texts, _attachments(obj), lexicon_matcher())
-    overrides = {
-        o.fingerprint: o
-        for o in CheckOverride.objects.filter(page_id=revision.object_id).order_by("created_at")
-    }
-    return CheckReport(findings, overrides, model=type(obj))
+    findings = run_checks(obj.title, texts, _attachments(obj),
+                          matcher if matcher is not None else lexicon_matcher())
+    if overrides is None:
+        overrides = CheckOverride.objects.filter(page_id=revision.object_id).order_by(
+            "created_at")
+    return CheckReport(findings, {o.fingerprint: o for o in overrides}, model=type(obj))

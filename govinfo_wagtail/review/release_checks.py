@@ -97,12 +97,32 @@ def prove_review(*, revision, page, reason, **kwargs):
     ]}
 
 
+def _batch_lookups(batch) -> tuple:
+    """The lexicon and the recorded overrides of every page of a batch release, looked up
+    once for the batch rather than once per page."""
+    from .inspection import lexicon_matcher
+
+    if "review.checks" not in batch.cache:
+        by_page: dict[int, list] = {}
+        for override in CheckOverride.objects.filter(page_id__in=batch.page_ids).order_by(
+                "created_at"):
+            by_page.setdefault(override.page_id, []).append(override)
+        batch.cache["review.checks"] = (lexicon_matcher(), by_page)
+    return batch.cache["review.checks"]
+
+
 @hooks.register(RELEASE_CHECK_HOOK)
-def run_automated_checks(*, revision, page, reason, user, overrides, override_reason, **kwargs):
+def run_automated_checks(*, revision, page, reason, user, overrides, override_reason,
+                         content=None, batch=None, **kwargs):
     """Blocking findings stop every release unless each has a recorded override."""
     from .inspection import check_revision
 
-    report = check_revision(revision)
+    if batch is not None:
+        matcher, by_page = _batch_lookups(batch)
+        report = check_revision(revision, content, matcher=matcher,
+                                overrides=by_page.get(page.pk, []))
+    else:
+        report = check_revision(revision, content)
     recorded = []
     for finding in report.unresolved:
         why = (overrides.get(finding.fingerprint) or override_reason or "").strip()

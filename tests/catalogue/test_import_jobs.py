@@ -230,6 +230,32 @@ def test_attachments_from_a_zip_become_documents_found_by_search(
     assert ReferenceIndex.get_references_to(document).filter(object_id=str(page.pk)).exists()
 
 
+def test_reference_index_of_imported_pages_is_what_wagtail_writes(
+        tmp_path, catalogue, agency, admin, django_capture_on_commit_callbacks):
+    """Written for a batch at once, the rows are those of Wagtail's own per-object update."""
+    folder = tmp_path / "files"
+    folder.mkdir()
+    (folder / "plan.txt").write_text("养护计划", encoding="utf-8")
+    with django_capture_on_commit_callbacks(execute=True):
+        import_file(write(tmp_path / "legacy.csv", rows(agency, 3, attachments="plan.txt")),
+                    catalogue, admin, attachments=AttachmentSource(folder))
+    pages = list(CatalogueItemPage.objects.child_of(catalogue))
+    assert len(pages) == 3
+
+    def rows_of(page):
+        return sorted(ReferenceIndex.objects.filter(object_id=str(page.pk)).values_list(
+            "content_type_id", "base_content_type_id", "to_content_type_id", "to_object_id",
+            "model_path", "content_path", "content_path_hash"))
+
+    written = {page.pk: rows_of(page) for page in pages}
+    assert all(any(r[4].startswith("attachments") for r in w) for w in written.values())
+    assert all(any(r[4] == "agency" for r in w) for w in written.values())
+    ReferenceIndex.objects.filter(object_id__in=[str(p.pk) for p in pages]).delete()
+    for page in pages:
+        ReferenceIndex.create_or_update_for_object(page)
+    assert {page.pk: rows_of(page) for page in pages} == written
+
+
 def test_missing_and_unsafe_attachments_are_reported_before_anything_is_written(
         tmp_path, catalogue, agency, admin):
     folder = tmp_path / "files"

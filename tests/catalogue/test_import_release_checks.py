@@ -161,3 +161,29 @@ def test_editors_cannot_reach_the_import_or_its_override(client, django_user_mod
     response = _post(client, catalogue, agency, override_findings=OVERRIDE)
     assert response.status_code in (302, 403)
     assert not CatalogueItemPage.objects.exists()
+
+
+def test_a_batch_release_finds_what_a_single_release_finds(catalogue, agency, admin_user):
+    """The batch path reads the page row as the revision's content (it holds exactly that):
+    the same blocking findings, for the same rows, as a release of one page."""
+    from govinfo_wagtail.core.release import ReleaseBlocked, ReleaseReason, release, release_many
+
+    def draft(title, body):
+        page = CatalogueItemPage(title=title, agency=agency, body=body, live=False)
+        catalogue.add_child(instance=page)
+        return page.save_revision(user=admin_user)
+
+    batch = [draft("批量一", "普通正文。"), draft("批量二", SECRET_BODY),
+             draft("批量三", f"<p>附{ID_NUMBER}</p>")]
+    result = release_many(batch, reason=ReleaseReason.LEGACY_IMPORT, user=admin_user,
+                          skip_blocked=True)
+    assert sorted(result.blocked) == [batch[1].pk, batch[2].pk]
+    assert [p.title for p in result.pages] == ["批量一"]
+    for revision, body in ((batch[1], SECRET_BODY), (batch[2], f"<p>附{ID_NUMBER}</p>")):
+        single = draft("单条", body)
+        with pytest.raises(ReleaseBlocked) as blocked:
+            release(single, reason=ReleaseReason.LEGACY_IMPORT, user=admin_user)
+        assert sorted((f.code, f.location) for f in result.blocked[revision.pk].findings) \
+            == sorted((f.code, f.location) for f in blocked.value.findings)
+    assert {(f.kind, f.code) for f in result.blocked[batch[1].pk].findings} >= {
+        ("secrecy", "marking"), ("personal_data", "id_card")}

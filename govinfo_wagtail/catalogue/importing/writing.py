@@ -28,6 +28,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from modelcluster.models import get_all_child_relations
 from wagtail.models import Page, PageLogEntry, Revision
 
 from ...core.documents import record_uses
@@ -38,6 +39,7 @@ from .attachments import create_documents
 from .kinds import page_kinds
 from .permissions import check_publish
 from .problems import BlockedRow, Problem, excerpt
+from .references import update_references_on_commit
 from .tree import ChildPaths, insert_pages
 from .validation import ImportContext, ImportRow, build_page
 
@@ -181,6 +183,11 @@ class BatchWriter:
         page.locale_id = self.parent.locale_id
         if row.kind.prepare is not None:
             row.kind.prepare(page, row, context)
+        # The child relations (Wagtail's comments…) of a new page, held in memory: serialising
+        # it for its revision then reads no rows that cannot exist yet.
+        for rel in get_all_child_relations(type(page)):
+            name = rel.get_accessor_name()
+            setattr(page, name, list(getattr(page, name).all()))
         return page
 
     def _attach(self, page: Page, row: ImportRow) -> list[int]:
@@ -276,7 +283,7 @@ class BatchWriter:
                 record_uses(page.pk, revision.pk, documents[row.row])
         PageLogEntry.objects.bulk_create(logs)
         ids = [page.pk for _, page, _ in kept]
-        transaction.on_commit(lambda: _update_references(ids))
+        update_references_on_commit(ids)
         return [(row, page) for row, page, _ in kept]
 
     def _discard(self, page_ids: set[int]) -> None:
@@ -373,26 +380,6 @@ class BatchWriter:
                 new.append(Redirect(old_path=path, site=self.site, redirect_page=page,
                                     is_permanent=True))
         Redirect.objects.bulk_create(new)
-
-
-def _update_references(page_ids: list[int]) -> None:
-    """Wagtail's reference index for the new pages, as its post_save handler does: one
-    background task per page (run at once where tasks are immediate)."""
-    from wagtail.tasks import update_reference_index_task
-
-    for model_name, ids in _models_of(page_ids).items():
-        app_label, name = model_name
-        for pk in ids:
-            update_reference_index_task.enqueue(app_label, name, str(pk))
-
-
-def _models_of(page_ids: list[int]) -> dict[tuple[str, str], list[int]]:
-    found: dict[tuple[str, str], list[int]] = {}
-    for pk, content_type_id in Page.objects.filter(pk__in=page_ids).values_list(
-            "pk", "content_type_id"):
-        ct = ContentType.objects.get_for_id(content_type_id)
-        found.setdefault((ct.app_label, ct.model), []).append(pk)
-    return found
 
 
 def import_rows(
