@@ -10,6 +10,10 @@ class SearchConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.core import checks
+
+        from .checks import check_index_needs_rebuild
         from .indexing import connect_disclosure_indexing
 
         connect_disclosure_indexing()
+        checks.register(check_index_needs_rebuild, checks.Tags.database)

@@ -37,12 +37,15 @@ FACET_BUCKETS = 1_000  # facet values returned per facet (the database returns t
 # The ranking of services (docs/search.md, "Ranking") as constant-score boosts, each level
 # above the most the levels below it can add (<= 32 terms, analysis.MAX_QUERY_TERMS), so the
 # sum orders documents as the database's ORDER BY does; BM25 of ``text`` (< 1,000 for 32
-# terms) orders the rest, then in force, then date.
-EXACT_DOCUMENT_NUMBER_BOOST = 100_000_000  # 1. own 文号 / 索引号 (also "IDENTIFIER")
-ALL_STRONG_BOOST = 10_000_000  # 2. every word in the strong fields
-STRONG_TERM_BOOST = 100_000  # 3. per word in the strong fields (32 x: 3.2 M < 10 M)
-PHRASE_BOOST = 50_000  # 4. the typed parts verbatim in the title
-TITLE_TERM_BOOST = 1_000  # 5. per word in the title itself (32 x: 32,000 < 50,000)
+# terms) orders the rest, then in force, then date. (tests/search/test_cluster.py checks
+# that each level outweighs everything below it.)
+EXACT_DOCUMENT_NUMBER_BOOST = 1_000_000_000  # 1. own 文号 / 索引号 (also "IDENTIFIER")
+ALL_STRONG_BOOST = 100_000_000  # 2. every word in the strong fields
+STRONG_TERM_BOOST = 3_000_000  # 3. per word in the strong fields (32 x: 96 M)
+PHRASE_BOOST = 1_500_000  # 4. the typed parts verbatim in the title
+TITLE_TERM_BOOST = 40_000  # 5. per word in the title itself (32 x: 1.28 M)
+BODY_TERM_BOOST = 1_000  # 5a. per word found outside attachment text (32 x: 32,000)
+BM25_BOUND = 1_000  # BM25 of ``text`` stays below this for 32 terms
 BULK_CHUNK = 500
 _WORD = re.compile(r"[^\W_]+")  # what every analysed token is (analysis module)
 
@@ -261,6 +264,9 @@ def mapping() -> dict:
             "meta_text": {"type": "text", "analyzer": "whitespace",
                           "search_analyzer": "whitespace"},
             "title_key": {"type": "keyword", "ignore_above": 255},
+            # Tokens found only in attachment text: such a word ranks below one in the body.
+            "attach_only": {"type": "text", "analyzer": "whitespace",
+                            "search_analyzer": "whitespace"},
             "in_force": {"type": "boolean"},
         },
     }
@@ -296,6 +302,7 @@ def document(row) -> dict:
         "title_text": decoded(row.title_text),
         "meta_text": decoded(row.meta_text),
         "title_key": row.title_key,
+        "attach_only": decoded(row.attach_only or ""),
         "in_force": row.validity == "valid",
         "agency": row.agency_id,
         "topic": row.topic_id,
@@ -395,7 +402,7 @@ def _in_strong(term: str) -> dict:
 
 
 def ranking_clauses(terms: list[str], runs: list[str]) -> list[dict]:
-    """``should`` clauses that add the ranking levels 1-5 of services to the BM25 score."""
+    """``should`` clauses that add the ranking levels 1-5a of services to the BM25 score."""
     clauses = []
     dn = [t for t in terms if t.startswith("dn")][:1]
     ix = [t for t in terms if t.startswith("ix")]
@@ -411,6 +418,10 @@ def ranking_clauses(terms: list[str], runs: list[str]) -> list[dict]:
         clauses.append(_boosted({"bool": {"must": [
             {"wildcard": {"title_key": {"value": f"*{r}*"}}} for r in runs]}}, PHRASE_BOOST))
     clauses += [_boosted({"term": {"title_text": t}}, TITLE_TERM_BOOST) for t in terms]
+    # Every word is in ``text`` (the match requires it): outside attachment text unless it is
+    # one of the document's attachment-only tokens.
+    clauses += [_boosted({"bool": {"must_not": [{"term": {"attach_only": t}}]}},
+                         BODY_TERM_BOOST) for t in terms]
     return clauses
 
 

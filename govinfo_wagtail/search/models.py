@@ -31,6 +31,11 @@ class SearchDocument(models.Model):
     meta_text = models.TextField(blank=True, default="")
     # The normalised title, letters and digits only: "words adjacent as typed" is a substring.
     title_key = models.CharField(max_length=255, blank=True, default="")
+    # Analysed tokens found only in the attachments' text (none of the page's own fields holds
+    # them): a word found only there ranks below one in the body (services._ranked_ids).
+    # NULL: indexed before this column existed, until ``govinfo_search_rebuild`` (a system
+    # check says so); treated as "no such words" meanwhile.
+    attach_only = models.TextField(null=True, blank=True)
     # Plain text for snippets (summary, body, attachments), cut at SNIPPET_SOURCE_LIMIT.
     plain = models.TextField(blank=True)
     agency = models.ForeignKey(

@@ -113,11 +113,21 @@ def strong_texts(page) -> tuple[str, str]:
     )
 
 
+def attachment_only_text(parts: list[str], attachments: list[str]) -> str:
+    """The analysed tokens of ``attachments`` that none of the page's own ``parts`` holds."""
+    if not any(attachments):
+        return ""
+    own = set(analysis.index_text(*parts).split())
+    return " ".join(t for t in dict.fromkeys(analysis.index_text(*attachments).split())
+                    if t not in own)
+
+
 def build_document(page) -> SearchDocument:
     from django.contrib.contenttypes.models import ContentType
 
     attachments = _attachment_texts(page)
-    analysed = analysis.index_text(*page.search_parts(), *attachments, unique=False)
+    parts = page.search_parts()
+    analysed = analysis.index_text(*parts, *attachments, unique=False)
     plain = "\n".join(
         p for p in [page.summary, html_to_text(page.body), *attachments] if p
     )[:SNIPPET_SOURCE_LIMIT]
@@ -129,6 +139,7 @@ def build_document(page) -> SearchDocument:
         title_text=backend_text(title_text),
         meta_text=backend_text(meta_text),
         title_key=analysis.title_key(page.title),
+        attach_only=backend_text(attachment_only_text(parts, attachments)),
         plain=plain,
         agency_id=page.agency_id,
         topic_id=page.topic_id,
@@ -502,6 +513,7 @@ def _date_order(table: str, *, index: bool = True) -> list[str]:
 #   3. more query words in the strong fields;
 #   4. the query's words adjacent as typed in the title (each typed part verbatim);
 #   5. more query words in the title itself (title and own numbers before keywords);
+#   5a. fewer query words found only in attachment text (the body before attachments);
 #   6. strong matches: the shorter title (more of it is the query);
 #      body-only matches: the database's text score (bm25 / ts_rank / MATCH relevance);
 #   7. in force before amended, repealed or expired; 8. newer first.
@@ -631,6 +643,9 @@ def _ranked_ids(sql: _Sql, terms: list[str], runs: list[str], filters: dict, frm
         col_params += runs
     else:
         cols.append("0 AS phrase")
+    attached = _concat("' '", f"COALESCE({d}.attach_only, '')", "' '")
+    cols.append(" + ".join(flag(f"{_pos(attached)} > 0") for _ in strong) + " AS att")
+    col_params += [f" {t} " for t in strong]
     length = "CHAR_LENGTH" if vendor == "mysql" else "LENGTH"
     cols.append(f"{length}({d}.title_key) AS tlen")
     if vendor == "postgresql":
@@ -661,7 +676,7 @@ def _ranked_ids(sql: _Sql, terms: list[str], runs: list[str], filters: dict, frm
             inner += " OFFSET 0"
     order = [
         "ident DESC", f"CASE WHEN cov = {len(strong)} THEN 1 ELSE 0 END DESC", "cov DESC",
-        "phrase DESC", "tcov DESC", "CASE WHEN cov > 0 THEN tlen ELSE 0 END",
+        "phrase DESC", "tcov DESC", "att", "CASE WHEN cov > 0 THEN tlen ELSE 0 END",
         "CASE WHEN cov > 0 THEN 0 ELSE score END", "in_force DESC", "published DESC",
         "page_id DESC",
     ]

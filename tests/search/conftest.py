@@ -14,7 +14,7 @@ import pytest
 SEARCH_DIR = Path(__file__).resolve().parent
 NEEDS_COMMIT = {"test_search_public.py", "test_relevance.py", "test_index_failures.py",
                 "test_es_backends.py", "test_admin_search.py", "test_api.py",
-                "test_broad_queries.py", "test_buried_relevance.py"}
+                "test_broad_queries.py", "test_buried_relevance.py", "test_field_weights.py"}
 
 
 def pytest_collection_modifyitems(config, items):

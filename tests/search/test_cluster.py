@@ -114,9 +114,13 @@ def test_relevance_body_has_the_ranking_of_the_database():
     # the levels below can add for the largest query (MAX_QUERY_TERMS terms).
     n = analysis.MAX_QUERY_TERMS
     levels = [cluster.EXACT_DOCUMENT_NUMBER_BOOST, cluster.ALL_STRONG_BOOST,
-              cluster.STRONG_TERM_BOOST, cluster.PHRASE_BOOST, cluster.TITLE_TERM_BOOST]
-    assert levels[0] > levels[1] > n * levels[2] and levels[2] > levels[3] > n * levels[4]
-    assert levels[4] > 900  # above the BM25 of text (the last level before in force and date)
+              cluster.STRONG_TERM_BOOST, cluster.PHRASE_BOOST, cluster.TITLE_TERM_BOOST,
+              cluster.BODY_TERM_BOOST]
+    # The most each level adds for the longest query: once, or once per word.
+    most = [levels[0], levels[1], n * levels[2], levels[3], n * levels[4], n * levels[5]]
+    for i, boost in enumerate(levels):  # one step of a level outweighs all levels below it
+        assert boost >= sum(most[i + 1:]) + cluster.BM25_BOUND, i  # BM25 < BM25_BOUND
+    assert cluster.BM25_BOUND >= 900  # the BM25 of text (before in force and date)
 
     q = SearchQuery(q="渔业 油价补贴 海农〔2022〕18号")
     terms = analysis.query_terms(q.q)
@@ -126,7 +130,7 @@ def test_relevance_body_has_the_ranking_of_the_database():
     assert body["query"]["bool"]["must"] == [{"match": {"text": match_of(body)}}]  # required
     boosts = [_boost_of(c) for c in should]
     assert boosts == [levels[0], levels[1], *[levels[2]] * len(terms), levels[3],
-                      *[levels[4]] * len(terms)]
+                      *[levels[4]] * len(terms), *[levels[5]] * len(terms)]
     own, every, *rest = should
     assert own["constant_score"]["filter"]["bool"]["should"] == [
         {"term": {"document_number_key": dn}}]
@@ -137,14 +141,18 @@ def test_relevance_body_has_the_ranking_of_the_database():
     phrase = rest[len(terms)]["constant_score"]["filter"]["bool"]["must"]
     assert phrase == [{"wildcard": {"title_key": {"value": f"*{r}*"}}}
                       for r in ("渔业", "油价补贴", "海农202218号")]
-    assert rest[-1] == {"constant_score": {"filter": {"term": {"title_text": terms[-1]}},
-                                           "boost": levels[4]}}
+    assert rest[-1 - len(terms)] == {"constant_score": {
+        "filter": {"term": {"title_text": terms[-1]}}, "boost": levels[4]}}
+    # Attachment text weighs below the body: a word that is not attachment-only scores more.
+    assert rest[-1] == {"constant_score": {
+        "filter": {"bool": {"must_not": [{"term": {"attach_only": terms[-1]}}]}},
+        "boost": levels[5]}}
     # The same bound as the database: at most MAX_QUERY_TERMS terms, however long the query.
     long = SearchQuery(q=" ".join(f"词{i}" for i in range(100)))
     long_terms = analysis.query_terms(long.q)
     assert len(long_terms) == n
     # (no 文号: no level 1)
-    assert len(query_body(long, long_terms)["query"]["bool"]["should"]) == 1 + 2 * n + 1
+    assert len(query_body(long, long_terms)["query"]["bool"]["should"]) == 1 + 3 * n + 1
 
 
 def test_date_sort_matches_without_ranking():
@@ -247,6 +255,7 @@ def test_document_is_the_search_document_row(catalogue, agency, topic):
         "published_date": "2020-01-21",
         "document_number_key": analysis.document_number_token("海交〔2020〕3号"),
         "title_key": "海丰县交通运输局2019年政府信息公开工作年度报告", "in_force": True,
+        "attach_only": "",  # no attachments
     }
     assert set(doc) | {"text", "title_text", "meta_text"} == set(cluster.mapping()["properties"])
 
