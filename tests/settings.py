@@ -98,7 +98,8 @@ MEDIA_ROOT = BASE_DIR.parent / "test-artifacts" / "media"
 
 WAGTAIL_SITE_NAME = "测试站"
 WAGTAILADMIN_BASE_URL = "http://testserver"
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# The package backend: Wagtail's database backend with the Chinese analysis (admin search).
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "govinfo_wagtail.search.backends.database"}}
 
 # Browser tests write their screenshots here (ignored by git).
 SCREENSHOT_DIR = Path(os.environ.get("GOVINFO_SCREENSHOT_DIR",

@@ -104,7 +104,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 WAGTAIL_SITE_NAME = "海丰县信息公开示例站"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# The package backend: Wagtail's database backend with the Chinese analysis (admin search).
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "govinfo_wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "csv", "ofd", "wps", "zip"]
 
 # Disclosure pages that pass review go live through govinfo-wagtail's release service, and an
