@@ -66,28 +66,28 @@ def fill(apps, schema_editor):
             .values("pk", "title", "document_number", "index_number", "keywords",
                     "agency__name", "attachments")
         }
-        changed = []
+        strong, complete = [], []
         for row in rows:
             page = pages.get(row.page_id)
             if page is None:  # not a disclosure page any more: the rebuild removes it
                 continue
-            dirty = False
+            if row.attach_only is None and not _has_attachments(page["attachments"]):
+                row.attach_only = ""
+                complete.append(row.page_id)
             if not (row.title_text or row.meta_text or row.title_key):
                 row.title_text = encoded(analysis.index_text(
                     page["document_number"], page["index_number"], page["title"]))
                 row.meta_text = encoded(analysis.index_text(
                     page["keywords"], page["agency__name"] or ""))
                 row.title_key = analysis.title_key(page["title"])
-                dirty = True
-            if row.attach_only is None and not _has_attachments(page["attachments"]):
-                row.attach_only = ""
-                dirty = True
-            if dirty:
-                changed.append(row)
-        if changed:
+                strong.append(row)
+        if strong:
             SearchDocument.objects.using(alias).bulk_update(
-                changed, ["title_text", "meta_text", "title_key", "attach_only"],
+                strong, ["title_text", "meta_text", "title_key", "attach_only"],
                 batch_size=200)
+        done = set(complete) - {row.page_id for row in strong}
+        if done:  # one statement for the batch
+            SearchDocument.objects.using(alias).filter(page_id__in=done).update(attach_only="")
 
 
 class Migration(migrations.Migration):
