@@ -5,7 +5,7 @@ release beside a plain ``revision.publish()``. tests.settings, migrated from scr
 
 Run: .venv/bin/python benchmarks/bench_import.py [--rows N] [--database DATABASE_URL]
 (`make bench` runs the default size on SQLite; pass --rows 100000 --database postgres://…
-for the migration figures in docs/reference/migration.md).
+for the migration figures in docs/migration.md).
 """
 
 from __future__ import annotations

@@ -256,6 +256,36 @@ def test_reference_index_of_imported_pages_is_what_wagtail_writes(
     assert {page.pk: rows_of(page) for page in pages} == written
 
 
+def test_imported_pages_work_in_wagtails_admin(
+        tmp_path, catalogue, agency, admin, client, django_capture_on_commit_callbacks):
+    """Edit, preview, history, the document's usage and unpublishing on pages written in bulk."""
+    folder = tmp_path / "files"
+    folder.mkdir()
+    (folder / "plan.txt").write_text("养护计划", encoding="utf-8")
+    with django_capture_on_commit_callbacks(execute=True):
+        import_file(write(tmp_path / "legacy.csv", rows(agency, 2, attachments="plan.txt")),
+                    catalogue, admin, attachments=AttachmentSource(folder))
+    page = CatalogueItemPage.objects.child_of(catalogue).order_by("path").first()
+    assert page.live and page.is_released()
+    client.force_login(admin)
+    edit = client.get(f"/admin/pages/{page.pk}/edit/")
+    assert edit.status_code == 200 and "第1号通知" in edit.content.decode()
+    preview = client.get(f"/admin/pages/{page.pk}/view_draft/")
+    assert preview.status_code == 200 and "第1号通知的正文" in preview.content.decode()
+    history = client.get(f"/admin/pages/{page.pk}/history/")
+    assert history.status_code == 200
+    assert {"wagtail.create", "wagtail.publish"} <= set(
+        PageLogEntry.objects.filter(page=page).values_list("action", flat=True))
+    document = page.attachments[0].value["document"]
+    usage = client.get(f"/admin/documents/usage/{document.pk}/")
+    assert usage.status_code == 200 and page.title in usage.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/admin/pages/{page.pk}/unpublish/")
+    assert response.status_code == 302
+    assert not CatalogueItemPage.objects.get(pk=page.pk).live
+    fixtree_is_clean()
+
+
 def test_missing_and_unsafe_attachments_are_reported_before_anything_is_written(
         tmp_path, catalogue, agency, admin):
     folder = tmp_path / "files"
