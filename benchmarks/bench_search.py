@@ -10,10 +10,16 @@ GOVINFO_BENCH_REUSE=1 keeps the PostgreSQL database of the previous run and only
 queries again (no indexing figures).
 
 Run:  .venv/bin/python benchmarks/bench_search.py
-Size: GOVINFO_BENCH_SEARCH_ITEMS (default 100,000, the size of the targets; a quick look:
-      GOVINFO_BENCH_SEARCH_ITEMS=2000 .venv/bin/python benchmarks/bench_search.py)
+Size: GOVINFO_BENCH_FULL=1 runs the 100,000-item catalogues (the size of the targets: the
+      30-query benchmark on each database and the buried relevance set on PostgreSQL; about
+      10 minutes of loading each); without it they are skipped, and the output says so, and
+      the 30-query benchmark runs at 20,000 items. GOVINFO_BENCH_SEARCH_ITEMS sets that size
+      (a quick look: GOVINFO_BENCH_SEARCH_ITEMS=2000 .venv/bin/python benchmarks/bench_search.py)
 PostgreSQL: GOVINFO_BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/govinfo_search_bench;
       the database is dropped and re-created). GOVINFO_BENCH_DATABASES=sqlite,postgresql.
+Buried relevance set: GOVINFO_BENCH_BURIED (vendor:items, ...), each in a database of its own
+      (``<name>_buried_<items>``); GOVINFO_BENCH_REUSE=1 also re-times a buried set already
+      loaded there by an earlier run.
 
 The bulk of the items is inserted as rows (releasing 100,000 pages one by one would take
 hours and measure the release service, not search); the end-to-end sample goes through the
@@ -36,7 +42,9 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _django import setup_django  # noqa: E402
 
-DEFAULT_ITEMS = 100_000  # the size the targets are set for; loading takes ~10 min a database
+FULL_ITEMS = 100_000  # the size the targets are set for; loading takes ~10 min a database
+DEFAULT_ITEMS = 20_000  # without GOVINFO_BENCH_FULL
+QUICK_LIMIT = 20_000  # larger runs only with GOVINFO_BENCH_FULL=1
 SEED = 20241130
 PG_URL = "postgres://postgres@127.0.0.1:5432/govinfo_search_bench"
 MYSQL_URL = "mysql://root@127.0.0.1:3306/govinfo_search_bench"
@@ -362,16 +370,38 @@ def buried_worker(vendor: str, db_url: str, n: int) -> dict:
     """The relevance set buried among ``n`` newer items (tests/search/relevance/buried.py):
     recall@10, MRR, p50 and p95 of the package beside the floors that rank every match."""
     setup_django(db_url)
+
+    out: dict = {"vendor": vendor, "items": n}
+    pages = _loaded_set(n) if os.environ.get("GOVINFO_BENCH_REUSE") else None
+    if pages is not None:  # re-time the set an earlier run loaded here
+        out["reused"] = True
+    else:
+        pages = _load_buried(vendor, n, out)
+    _time_buried(vendor, pages, out)
+    return out
+
+
+def _loaded_set(n: int) -> dict | None:
+    """The relevance set's pages in a database an earlier run filled, or None."""
+    from govinfo_wagtail.catalogue.models import CatalogueItemPage
+    from govinfo_wagtail.search.models import SearchDocument
+    from tests.search.relevance.corpus import ITEMS
+
+    if SearchDocument.objects.count() < n:
+        return None
+    pages = {key: CatalogueItemPage.objects.filter(title=title).order_by("pk").first()
+             for key, *_rest, title, _body in ITEMS}
+    return pages if all(pages.values()) else None
+
+
+def _load_buried(vendor: str, n: int, out: dict) -> dict:
     from django.db import connection
     from wagtail.models import Site
 
     from govinfo_wagtail.catalogue.models import CatalogueIndexPage
     from govinfo_wagtail.core.release import ReleaseReason, release
-    from govinfo_wagtail.search import analysis, services
-    from tests.search.relevance.buried import bury, load_set, quality, resolve
-    from tests.search.relevance.corpus import QUERIES as SET_QUERIES
+    from tests.search.relevance.buried import bury, load_set
 
-    out: dict = {"vendor": vendor, "items": n}
     home = Site.objects.get(is_default_site=True).root_page
     catalogue = CatalogueIndexPage(title="目录", slug="xxgk", live=False)
     home.add_child(instance=catalogue)
@@ -395,6 +425,15 @@ def buried_worker(vendor: str, db_url: str, n: int) -> dict:
             cursor.fetchall()
     out["load_s"] = time.perf_counter() - t
     out["analysis_items_per_s"] = n / timings["analysis"]
+    return pages
+
+
+def _time_buried(vendor: str, pages: dict, out: dict) -> None:
+    from django.db import connection
+
+    from govinfo_wagtail.search import analysis, services
+    from tests.search.relevance.buried import quality, resolve
+    from tests.search.relevance.corpus import QUERIES as SET_QUERIES
 
     def run_sql(sql, params):
         with services._plan_for_fulltext(), connection.cursor() as cursor:
@@ -434,15 +473,18 @@ def buried_worker(vendor: str, db_url: str, n: int) -> dict:
             services.SearchQuery(q=q, page_size=20, **filters)))
         mine += spent
     out["bench_queries"] = {"p50": 1000 * _pct(mine, 50), "p95": 1000 * _pct(mine, 95)}
+    out["load_average"] = os.getloadavg()
     if "rum" in floors:
         with connection.cursor() as cursor:
             cursor.execute("DROP INDEX govinfo_search_doc_rum")
-    return out
 
 
 def _report_buried(r: dict) -> None:
-    print(f"\n[{r['vendor']}] relevance set buried among {r['items']:,} newer items "
-          f"(load {r['load_s']:.0f} s, analysis {r['analysis_items_per_s']:,.0f} items/s)")
+    loaded = ("loaded by an earlier run (GOVINFO_BENCH_REUSE)" if r.get("reused") else
+              f"load {r['load_s']:.0f} s, analysis {r['analysis_items_per_s']:,.0f} items/s")
+    print(f"\n[{r['vendor']}] relevance set buried among {r['items']:,} newer items ({loaded}; "
+          f"load average {', '.join(f'{x:.1f}' for x in r['load_average'])} on "
+          f"{os.cpu_count()} cores: a shared machine inflates latencies)")
     labels = {"package": "package search", "bm25": "floor FTS5 bm25, every match",
               "gin": "floor ts_rank over GIN, every match", "rum": "floor RUM <=>, every match",
               "match": "floor MATCH relevance, every match"}
@@ -521,25 +563,30 @@ def _report_queries(r: dict) -> None:
         print("  RUM floor: extension not available (apt-get install postgresql-<version>-rum)")
 
 
-def _reset_pg(url: str) -> None:
+def _reset_pg(url: str, *, keep: bool = False) -> None:
     import psycopg
 
     name = url.rsplit("/", 1)[1]
     admin = url.rsplit("/", 1)[0] + "/postgres"
     with psycopg.connect(admin, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if keep and exists:
+            return
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def _url(vendor: str) -> str | None:
+def _url(vendor: str, suffix: str = "", *, keep: bool = False) -> str | None:
     if vendor == "sqlite":
         return f"sqlite:///{tempfile.mkdtemp(prefix='govinfo-bench-')}/bench.sqlite3"
     if vendor == "mysql":
-        url = os.environ.get("GOVINFO_BENCH_MYSQL_URL", MYSQL_URL)
+        url = os.environ.get("GOVINFO_BENCH_MYSQL_URL", MYSQL_URL) + suffix
         reset = _reset_mysql
     else:
-        url = os.environ.get("GOVINFO_BENCH_PG_URL", PG_URL)
+        url = os.environ.get("GOVINFO_BENCH_PG_URL", PG_URL) + suffix
         reset = _reset_pg
+    if keep:
+        return url
     try:
         reset(url)
     except Exception as exc:
@@ -549,7 +596,15 @@ def _url(vendor: str) -> str | None:
 
 
 def main() -> None:
-    n = int(os.environ.get("GOVINFO_BENCH_SEARCH_ITEMS", DEFAULT_ITEMS))
+    full = bool(os.environ.get("GOVINFO_BENCH_FULL"))
+    reuse = bool(os.environ.get("GOVINFO_BENCH_REUSE"))
+    n = int(os.environ.get("GOVINFO_BENCH_SEARCH_ITEMS", FULL_ITEMS if full else DEFAULT_ITEMS))
+    if n > QUICK_LIMIT and not full:
+        print(f"30-query benchmark at {n:,} items not run: set GOVINFO_BENCH_FULL=1")
+        n = DEFAULT_ITEMS
+    if not full:
+        print(f"(the 30-query benchmark runs at {n:,} items; GOVINFO_BENCH_FULL=1 runs "
+              f"{FULL_ITEMS:,}, the size of the targets)")
     databases = [d for d in os.environ.get(
         "GOVINFO_BENCH_DATABASES", "sqlite,postgresql").split(",") if d]
     for vendor in databases:
@@ -576,11 +631,23 @@ def main() -> None:
     # The relevance set buried in catalogues of realistic size (vendor:items, ...).
     for spec in [s for s in os.environ.get("GOVINFO_BENCH_BURIED", BURIED_RUNS).split(",") if s]:
         vendor, _, size = spec.partition(":")
-        url = _url(vendor)
+        size = size or "20000"
+        if int(size) > QUICK_LIMIT and not full:
+            print(f"\n[{vendor}] relevance set buried among {int(size):,} items: not run "
+                  "(set GOVINFO_BENCH_FULL=1; about 10 minutes of loading)")
+            continue
+        keep = reuse and vendor == "postgresql"
+        url = _url(vendor, f"_buried_{size}", keep=keep)
+        if keep:
+            try:
+                _reset_pg(url, keep=True)
+            except Exception as exc:
+                print(f"[{vendor}] skipped: cannot reach {url}: {exc}")
+                continue
         if url is None:
             continue
         proc = subprocess.run(
-            [sys.executable, __file__, "--buried", vendor, url, size or "20000"],
+            [sys.executable, __file__, "--buried", vendor, url, size],
             capture_output=True, text=True, cwd=REPO,
         )
         if proc.returncode:
