@@ -662,11 +662,13 @@ def _ranked_ids(sql: _Sql, terms: list[str], runs: list[str], filters: dict, frm
     select = (f"SELECT {d}.page_id AS page_id, {d}.published_date AS published, "
               f"{', '.join(cols)}")
     if vendor == "sqlite":
-        # CROSS JOIN keeps the full-text table outermost: probing FTS5 once per candidate
-        # would run the whole MATCH for each (bm25 is only defined inside the MATCH query).
-        inner = (f"{select} FROM {_FTS} CROSS JOIN ({candidates}) c ON c.page_id = "
-                 f"{_FTS}.rowid JOIN {d} ON {d}.page_id = c.page_id WHERE {sql.where[0]}")
-        inner_params = col_params + cand_params + list(sql.params)
+        # The full-text table outermost, the candidates a filter on its rows: probing FTS5
+        # once per candidate would run the whole MATCH for each (bm25 is only defined inside
+        # the MATCH query). "+" keeps the rowid test a filter (not an FTS5 lookup); the IN
+        # list is built once, and only candidates reach the row table.
+        inner = (f"{select} FROM {_FTS} JOIN {d} ON {d}.page_id = {_FTS}.rowid "
+                 f"WHERE {sql.where[0]} AND +{_FTS}.rowid IN ({candidates})")
+        inner_params = col_params + list(sql.params) + cand_params
     else:
         inner = f"{select} FROM ({candidates}) c JOIN {d} ON {d}.page_id = c.page_id"
         inner_params = col_params + cand_params
