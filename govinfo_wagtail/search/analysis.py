@@ -1,4 +1,4 @@
-"""The one Chinese text analysis shared by every search backend (ARCHITECTURE.md, decision 2).
+"""The one Chinese text analysis shared by every search backend (docs/architecture.md).
 
 Database full-text engines keep a run of Chinese characters as one token, so documents and
 queries are segmented here into space-separated word tokens that every backend indexes alike:

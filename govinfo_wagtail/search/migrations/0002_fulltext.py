@@ -26,7 +26,7 @@ SQLITE_REVERSE = [
 ]
 
 POSTGRESQL = [
-    # Stored, not recomputed per query (15-40x slower; stack-facts.md). 'simple': the text is
+    # Stored, not recomputed per query (recomputing measured 15-40x slower). 'simple': the text is
     # already segmented and normalised by analysis.index_text.
     f"ALTER TABLE {TABLE} ADD COLUMN tsv tsvector "
     "GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, text)) STORED",
