@@ -166,7 +166,8 @@ def test_editors_cannot_reach_the_import_or_its_override(client, django_user_mod
 def test_a_batch_release_finds_what_a_single_release_finds(catalogue, agency, admin_user):
     """The batch path reads the page row as the revision's content (it holds exactly that):
     the same blocking findings, for the same rows, as a release of one page."""
-    from govinfo_wagtail.core.release import ReleaseBlocked, ReleaseReason, release, release_many
+    from govinfo_wagtail.core.release import ReleaseBlocked, ReleaseReason, release
+    from govinfo_wagtail.core.release_batch import release_many
 
     def draft(title, body):
         page = CatalogueItemPage(title=title, agency=agency, body=body, live=False)

@@ -5,7 +5,7 @@ An interrupted job (a crash, a lost connection, Ctrl-C) resumes where it stopped
 same file is imported into the same catalogue again, or is rolled back completely with
 :func:`rollback_job` (``govinfo_import --rollback JOB``). Items released by a job stay
 unseen by the public until the job completes: their release records are written held and
-completed together at the end (:func:`~govinfo_wagtail.core.release.complete_held_releases`).
+completed together at the end (:func:`~govinfo_wagtail.core.release_batch.complete_held_releases`).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Page, PageLogEntry, Revision
 
-from ...core.release import complete_held_releases
+from ...core.release_batch import complete_held_releases
 from .reading import Source, _open, read_table
 from .validation import ImportContext, ImportRow, Validation, parsed_rows, validate
 from .writing import BATCH_ROWS, BatchWriter, prepare_context

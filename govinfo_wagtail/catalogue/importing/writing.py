@@ -4,7 +4,7 @@ A batch is written in the caller's transaction with a few statements for all its
 (see :mod:`.tree`): the pages, their first revisions, the log entries Wagtail's create view
 writes ("wagtail.create", "wagtail.edit"), the legacy index numbers, attachments as
 documents, old URLs as redirects, and the legacy key of every row. Released imports go
-through the release service's batch entry point (:func:`~govinfo_wagtail.core.release.
+through the release service's batch entry point (:func:`~govinfo_wagtail.core.release_batch.
 release_many`), which runs every release check on every page. Pages of kinds that cannot be
 written in bulk are created one at a time through Wagtail's ``add_child``.
 
@@ -33,7 +33,8 @@ from wagtail.models import Page, PageLogEntry, Revision
 
 from ...core.documents import record_uses
 from ...core.index_numbers import register_legacy_index_number, register_legacy_index_numbers
-from ...core.release import ReleaseBlocked, ReleaseReason, release, release_many
+from ...core.release import ReleaseBlocked, ReleaseReason, release
+from ...core.release_batch import release_many
 from ...core.signals import disclosure_pages_changed
 from .attachments import create_documents
 from .kinds import page_kinds
