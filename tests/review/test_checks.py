@@ -376,3 +376,41 @@ def test_fingerprint_survives_edits_elsewhere():
     b = check_text("前面加了一段文字。电话13812345678", "body")[0]
     c = check_text("电话13912345678", "body")[0]
     assert a.start != b.start and a.fingerprint == b.fingerprint != c.fingerprint
+
+
+# --- masking whatever the check digit ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("number", "masked"),
+    [
+        (ID_BAD_CHECK, "1101**********0021"),  # wrong check digit: not a finding, still masked
+        ("440301198502301235", "4403**********1235"),  # 30 February
+        ("440301850615123", "4403*******5123"),  # 15-digit ID of before 1999
+        ("6222021234567890127", "6222***********0127"),  # card number failing Luhn
+    ],
+)
+def test_context_masks_numbers_shaped_like_personal_data_whatever_the_check_digit(
+    matcher, number, masked
+):
+    text = f"当事人证件及卡号{number}截止"
+    findings = check_text(text, "body", matcher)
+    assert codes(findings) == ["mistaken"]  # the number itself is no finding
+    [lex] = findings
+    assert number not in lex.context and number[4:-4] not in lex.context
+    assert masked in lex.context
+    assert number not in json.dumps(lex.as_dict(), ensure_ascii=False)
+
+
+def test_context_masks_a_wrong_id_next_to_a_real_finding():
+    text = f"身份证号{ID_BAD_CHECK}电话13812345678"
+    [f] = check_text(text, "body")
+    assert f.code == "mobile"
+    assert ID_BAD_CHECK[:15] not in f.context and "1101**********0021" in f.context
+
+
+def test_masking_leaves_public_numbers_readable(matcher):
+    # A procurement number is public, and neither an ID nor a card number in shape.
+    text = "采购编号4401202312345678909截止"
+    [lex] = check_text(text, "body", matcher)
+    assert "4401202312345678909" in lex.context

@@ -15,7 +15,12 @@ from django.utils.translation import gettext_lazy as _
 from .attachments import DEFAULT_LIMITS, Extracted, Limits, extract
 from .findings import BLOCKING, WARNING, Finding, format_lazy_named, make_finding
 from .lexicon import LexiconEntry, LexiconMatcher, lexicon_findings
-from .personal_data import find_personal_data, mask_text, personal_data_findings
+from .personal_data import (
+    find_personal_data,
+    mask_text,
+    numbers_to_mask,
+    personal_data_findings,
+)
 from .secrecy import secrecy_findings
 from .text import html_to_text, normalize
 
@@ -69,8 +74,11 @@ def check_text(
         return []
     norm = normalize(text)
     hits = find_personal_data(norm)
-    # Every finding's context comes from the masked text, so no snippet shows a number.
-    display = mask_text(text, hits) if hits else text
+    # Every finding's context comes from the masked text, so no snippet shows a number; the
+    # mask also covers numbers shaped like personal data that are not findings (an ID
+    # number with a wrong check digit is still somebody's).
+    masked = numbers_to_mask(norm, hits)
+    display = mask_text(text, masked) if masked else text
     findings = personal_data_findings(hits, location, display)
     findings += secrecy_findings(norm, location, display, header=header)
     findings += lexicon_findings(_matcher(lexicon), norm, location, display)

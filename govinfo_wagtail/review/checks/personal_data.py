@@ -23,6 +23,7 @@ __all__ = [
     "id_check_char",
     "luhn_valid",
     "mask_text",
+    "numbers_to_mask",
     "personal_data_findings",
 ]
 
@@ -153,6 +154,54 @@ def find_personal_data(
         hits.append(PersonalDataHit("mobile", *norm.span(*span)))
     hits.sort(key=lambda h: h.start)
     return hits
+
+
+# Shapes that read as personal data whether or not their check digit, date or Luhn sum is
+# right: a mistyped ID number is still somebody's ID number, a card number with a wrong digit
+# still most of one. They are not findings (the detectors above decide those), but no
+# finding's context shows them in full.
+_ID_SHAPE_RE = re.compile(
+    r"(?<![0-9])[1-8][0-9]{5}(?:1[89]|20)[0-9]{2}(?:0[1-9]|1[0-2])[0-9]{2}[0-9]{3}[0-9x]"
+    r"(?![0-9])"
+)
+# The 15-digit IDs issued before 1999 (YYMMDD birth date, no check digit).
+_OLD_ID_SHAPE_RE = re.compile(
+    r"(?<![0-9])([1-8][0-9])[0-9]{4}[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
+    r"[0-9]{3}(?![0-9])"
+)
+
+
+def numbers_to_mask(
+    norm: NormalizedText, hits: Iterable[PersonalDataHit] | None = None,
+    today: datetime.date | None = None,
+) -> list[PersonalDataHit]:
+    """The personal data found (``hits``, or found here) and every number shaped like an ID
+    or a card number, whatever its check digit, as spans of the original text to mask."""
+    text = norm.text
+    found = list(find_personal_data(norm, today) if hits is None else hits)
+    taken = [(h.start, h.end) for h in found]
+
+    def add(code: str, span: tuple[int, int]) -> None:
+        start, end = norm.span(*span)
+        if not any(s < end and start < e for s, e in taken):
+            taken.append((start, end))
+            found.append(PersonalDataHit(code, start, end))
+
+    for m in _ID_SHAPE_RE.finditer(text):
+        add("id_card", m.span())
+    for m in _OLD_ID_SHAPE_RE.finditer(text):
+        if m.group(1) in _PROVINCES:
+            add("id_card", m.span())
+    for m in _CARD_RE.finditer(text):
+        digits = re.sub(r"[^0-9]", "", m.group())
+        before = text[max(0, m.start() - _CARD_WORD_BEFORE) : m.start()]
+        after = text[m.end() : m.end() + _CARD_WORD_AFTER]
+        if _CARD_WORDS.search(before) or _CARD_WORDS.search(after) or (
+            _card_prefix(digits) and not _OTHER_NUMBER_WORDS.search(before)
+        ):
+            add("bank_card", m.span())
+    found.sort(key=lambda h: h.start)
+    return found
 
 
 def _is_digitish(ch: str) -> bool:
