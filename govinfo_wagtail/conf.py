@@ -58,6 +58,11 @@ DEFAULTS = {
     "LARGE_TEXT_COOKIE": "govinfo_text",
     # Review: one person may pass only one gate of the same revision (separation of duties).
     "REVIEW_ONE_GATE_PER_PERSON": True,
+    # Review: checklist items asked only on some pages, item -> "dotted.path" of a function
+    # (page) -> bool; other items are asked on every page (review/checklists.py).
+    "REVIEW_CHECKLIST_CONDITIONS": {
+        "解读材料齐全": "govinfo_wagtail.review.checklists.interpretations_apply",
+    },
     # Review: name of the group whose members may release at once with a written reason
     # (emergency release); None turns emergency release off.
     "EMERGENCY_RELEASE_GROUP": None,

@@ -43,8 +43,19 @@ class GateActionForm(forms.Form):
 class GatePassForm(GateActionForm):
     checklist_items: list[str] = []
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, page_checklist: list[str] | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # The items that apply to the page under review: given by the modal's template tag
+        # (Wagtail builds the form without the page), or found from the posted task state.
+        if page_checklist is None:
+            task_state = self._posted_task_state()
+            if task_state is not None:
+                from .checklists import checklist_for_revision
+
+                page_checklist = checklist_for_revision(self.task, task_state.revision)
+        if page_checklist is not None:
+            self.checklist_items = page_checklist
         items = self.checklist_items
         self.fields = {
             "checklist": forms.MultipleChoiceField(
@@ -71,18 +82,26 @@ class GatePassForm(GateActionForm):
         self._check_gate(cleaned["overrides"])
         return cleaned
 
+    def _posted_task_state(self):
+        from .models import ReviewGateTaskState
+
+        if not hasattr(self, "_task_state"):
+            self._task_state = None
+            try:
+                pk = int((self.data or {}).get(TASK_STATE_FIELD, ""))
+            except (TypeError, ValueError):
+                return None
+            self._task_state = ReviewGateTaskState.objects.filter(
+                pk=pk, task_id=getattr(getattr(self, "task", None), "pk", None)
+            ).select_related("revision").first()
+        return self._task_state
+
     def _check_gate(self, overrides: dict[str, str]) -> None:
         """The rules that need the page: blocking findings each need a recorded reason."""
         from .inspection import check_revision
         from .models import ReviewGateTaskState
 
-        task = getattr(self, "task", None)
-        try:
-            pk = int(self.data.get(TASK_STATE_FIELD, ""))
-        except (TypeError, ValueError):
-            return
-        task_state = ReviewGateTaskState.objects.filter(pk=pk, task_id=getattr(task, "pk", None)
-                                                        ).select_related("revision").first()
+        task_state = self._posted_task_state()
         if task_state is None:
             return
         if task_state.status != ReviewGateTaskState.STATUS_IN_PROGRESS:

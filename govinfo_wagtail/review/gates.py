@@ -75,7 +75,10 @@ def check_may_pass(task, task_state, user) -> None:
     refusal = may_pass(task, task_state, user)
     if refusal:
         raise refusal
-    missing = [item for item in task.checklist_items if item not in (task_state.checklist or [])]
+    from .checklists import checklist_for_revision
+
+    missing = [item for item in checklist_for_revision(task, task_state.revision)
+               if item not in (task_state.checklist or [])]
     if missing:
         raise GateRefused(
             "checklist_incomplete",
@@ -103,8 +106,10 @@ def check_may_return(task, task_state, user, opinion: str) -> None:
         raise GateRefused("opinion_required", _("Write an opinion saying what must change."))
 
 
-def clean_action_data(task, action: str, data: dict[str, Any]) -> dict[str, Any]:
-    """The posted action data, checked field by field (it may come straight from a browser)."""
+def clean_action_data(task, action: str, data: dict[str, Any],
+                      items: list[str] | None = None) -> dict[str, Any]:
+    """The posted action data, checked field by field (it may come straight from a browser).
+    ``items``: the checklist items that apply to the page (all of the gate's by default)."""
     unknown = set(data) - {"checklist", "opinion", "overrides", "comment"}
     if unknown:
         raise GateRefused("invalid_data", _("Unexpected fields: %(fields)s")
@@ -117,8 +122,8 @@ def clean_action_data(task, action: str, data: dict[str, Any]) -> dict[str, Any]
                                             "%(max)d characters.") % {"max": MAX_OPINION})
     if not isinstance(checklist, list) or not all(isinstance(i, str) for i in checklist):
         raise GateRefused("invalid_data", _("The checklist is not valid."))
-    items = task.checklist_items
-    if any(item not in items for item in checklist):
+    items = task.checklist_items if items is None else items
+    if any(item not in task.checklist_items for item in checklist):
         raise GateRefused("invalid_data", _("The checklist has items this gate does not have."))
     if not isinstance(overrides, dict) or not all(
         isinstance(k, str) and _FINGERPRINT.match(k) and isinstance(v, str)
@@ -127,6 +132,7 @@ def clean_action_data(task, action: str, data: dict[str, Any]) -> dict[str, Any]
         raise GateRefused("invalid_data", _("The overrides are not valid."))
     return {
         "checklist": [i for i in items if i in checklist],
+        "checklist_all": list(items),
         "opinion": opinion.strip(),
         "overrides": {k: v.strip() for k, v in overrides.items() if v.strip()},
     }
@@ -135,14 +141,16 @@ def clean_action_data(task, action: str, data: dict[str, Any]) -> dict[str, Any]
 @transaction.atomic
 def act_on_gate(task, task_state, user, action: str, data: dict[str, Any]):
     """Pass (``approve``) or return (``reject``) a gate, after checking every rule."""
+    from .checklists import checklist_for_revision
     from .inspection import check_revision
     from .models import CheckOverride, Decision, ReviewGateTaskState
 
     if action not in ("approve", "reject"):
         raise GateRefused("unknown_action", _("Unknown action."))
-    cleaned = clean_action_data(task, action, data)
     # Lock the row: two reviewers clicking at once must not both decide.
     task_state = ReviewGateTaskState.objects.select_for_update().get(pk=task_state.pk)
+    cleaned = clean_action_data(task, action, data,
+                                checklist_for_revision(task, task_state.revision))
     page = task_state.revision.content_object
     if action == "reject":
         check_may_return(task, task_state, user, cleaned["opinion"])
@@ -195,7 +203,7 @@ def _log_decision(page, task, task_state, user, decision: str, cleaned: dict) ->
             "task_state_id": task_state.pk,
             "revision_id": task_state.revision_id,
             "checklist": cleaned["checklist"],
-            "checklist_all": task.checklist_items,
+            "checklist_all": cleaned["checklist_all"],
             "opinion": cleaned["opinion"],
         },
     )

@@ -204,7 +204,7 @@ def build_signoff_sheet(entry: PageLogEntry) -> SignoffSheet:
     for state in states:
         task = state.task.specific
         ticked = list(state.checklist or [])
-        items = checklists.get(state.pk) or task.checklist_items
+        items = checklists[state.pk] if state.pk in checklists else task.checklist_items
         items = items + [t for t in ticked if t not in items]
         sheet.gates.append(GateDecision(
             gate=task.name,

@@ -84,7 +84,7 @@ def test_sheet_of_a_three_gate_release(client, users, released, tmp_path):
         assert squash(OPINIONS[role]) in text  # <script>, <b> printed as the text they are
     # Submitted by the editor; each gate's whole checklist, ticked, in the gates' order.
     assert "editor" in text
-    for item in ("无涉密内容", "与现行政策法规一致", "解读材料齐全", "机构名称和领导职务准确"):
+    for item in ("无涉密内容", "与现行政策法规一致", "有效性标注正确", "机构名称和领导职务准确"):
         assert f"■{item}" in text
     assert "□" not in text
     assert text.index("张政治") < text.index("李政策") < text.index("王文字")
