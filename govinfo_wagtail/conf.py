@@ -54,6 +54,11 @@ DEFAULTS = {
     # boundary (".gov.cn" matches gov.cn and www.gd.gov.cn, not evilgov.cn). The hosts of the
     # site's own Wagtail Sites are always allowed.
     "EXIT_ALLOWED_HOSTS": [".gov.cn"],
+    # Public pages are shown in the site's language (LANGUAGE_CODE, or the page's locale with
+    # Wagtail's internationalisation on), whatever the visitor's browser asks for. True: follow
+    # the browser (Accept-Language, through Django's LocaleMiddleware), for sites that publish
+    # in several languages. The admin always follows each user's language preference.
+    "PUBLIC_BROWSER_LANGUAGE": False,
     # Name of the cookie that keeps the large-text mode (适老化) when JavaScript is off.
     "LARGE_TEXT_COOKIE": "govinfo_text",
     # Review: one person may pass only one gate of the same revision (separation of duties).

@@ -6,6 +6,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 
 from ..conf import govinfo_settings
+from .language import public_language
 from .public import portal_name, verified_target
 
 LARGE = "large"
@@ -13,6 +14,7 @@ ONE_YEAR = 365 * 24 * 3600
 
 
 @require_GET
+@public_language
 def leave(request: HttpRequest) -> HttpResponse:
     """Ask before leaving the portal. Only targets signed by this site are shown; anything
     else is refused, so the page cannot send visitors to an address someone else chose."""

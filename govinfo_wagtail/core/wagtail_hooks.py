@@ -7,6 +7,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from . import admin_i18n
 from .documents import refuse_unreleased_document
+from .language import activate_public_language
 from .models import Agency, Topic
 from .release import RELEASE_LOG_ACTION, SCHEDULED_LOG_ACTION
 
@@ -68,6 +69,13 @@ def register_release_log_action(actions):
             when = parse_datetime(log_entry.data.get("go_live_at", ""))
             return _("Approved; goes live at %(when)s") % {
                 "when": date_format(localtime(when), "DATETIME_FORMAT") if when else "-"}
+
+
+@hooks.register("before_serve_page")
+def serve_in_site_language(page, request, serve_args, serve_kwargs):
+    """Public pages read in the site's language, not the browser's (core/language.py)."""
+    activate_public_language(request, page)
+    return None
 
 
 @hooks.register("before_serve_page")

@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from ..conf import govinfo_settings
+from ..core.language import public_language
 from ..core.models import Agency, Topic, Validity
 from . import analysis, services
 from .services import MAX_PAGE_SIZE, SearchQuery, SearchUnavailable
@@ -95,10 +96,12 @@ def render_search(request: HttpRequest, page=None) -> HttpResponse:
     return TemplateResponse(request, "govinfo_search/search_page.html", context)
 
 
+@public_language
 def search_view(request: HttpRequest) -> HttpResponse:
     return render_search(request)
 
 
+@public_language
 def api_search_view(request: HttpRequest) -> JsonResponse:
     """GET /govinfo/api/search/?q=&page=&page_size=&agency=&topic=&year=&kind=&validity="""
     query = parse_query(request)

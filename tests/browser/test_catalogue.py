@@ -74,7 +74,7 @@ def test_catalogue_list_filter_paginate_and_item(page, live_server, content):
 
     # Filter by the second topic with the form: only its items remain.
     finance = content.topics[1]
-    form = page.get_by_role("search")
+    form = page.locator("main").get_by_role("search")
     form.locator("select[name=topic]").select_option(label=finance.name)
     form.get_by_role("button").click()
     expect(page).to_have_url(re.compile(rf"[?&]topic={finance.pk}(&|$)"))

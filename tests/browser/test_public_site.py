@@ -115,7 +115,7 @@ def test_browse_filter_open_item_and_leave_through_the_dialog(page, live_server,
     expect(page.get_by_role("heading", level=1)).to_have_text(site.catalogue.title)
     rows = page.locator("table.govinfo-listing tbody tr")
     expect(rows).to_have_count(4)
-    form = page.get_by_role("search")
+    form = page.locator("main").get_by_role("search")
     form.locator("select[name=year]").select_option(str(site.item.published_date.year))
     form.get_by_role("button").click()
     expect(page).to_have_url(re.compile(r"[?&]year=\d{4}"))

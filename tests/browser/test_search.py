@@ -28,7 +28,7 @@ def test_search_facet_and_open_result(page, live_server, catalogue, agency, topi
     ]
 
     page.goto(live_server.url + "/govinfo/search/")
-    form = page.get_by_role("search")
+    form = page.locator("main").get_by_role("search")
     form.locator("input[name=q]").fill("预算")
     form.get_by_role("button").click()
     expect(page).to_have_url(re.compile(r"[?&]q=%E9%A2%84%E7%AE%97"))

@@ -4,7 +4,8 @@
   through the exit prompt.
 - ``{{ url|exit_url }}``: the same for one href in a template.
 - ``{% govinfo_portal_name %}``, ``{% govinfo_large_text as large %}``,
-  ``{% govinfo_text_size_url "large" %}``, ``{% govinfo_leave_base %}`` and
+  ``{% govinfo_text_size_url "large" %}``, ``{% govinfo_leave_base %}``,
+  ``{% govinfo_search_url %}`` and
   ``{% govinfo_section_nav %}`` for base templates.
 """
 
@@ -53,6 +54,16 @@ def govinfo_text_size_url(context, size: str) -> str:
         return ""
     next_url = request.get_full_path() if request else "/"
     return f"{base}?{urlencode({'size': size, 'next': next_url})}"
+
+
+@register.simple_tag
+def govinfo_search_url() -> str:
+    """The public search's address for the header's search box ("" when the host did not
+    mount the package's URLs: then there is no box)."""
+    try:
+        return reverse("govinfo:search:search")
+    except NoReverseMatch:
+        return ""
 
 
 @register.simple_tag

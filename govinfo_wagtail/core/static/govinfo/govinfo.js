@@ -1,4 +1,4 @@
-/* govinfo-wagtail public pages: large-text toggle and the exit prompt dialog.
+/* govinfo-wagtail public pages: large-text toggle, the exit prompt dialog, scroll hints.
    Both work without this script: the toggle is a link that sets a cookie, and external links
    point to the leave page (/govinfo/leave/?url=…&sig=…). */
 (function () {
@@ -27,6 +27,15 @@
       toggle.setAttribute("aria-pressed", large ? "true" : "false");
       toggle.classList.toggle("govinfo-text-toggle--on", large);
       toggle.textContent = toggle.dataset.labelToggle;
+      if (large && toggle.dataset.labelOn) {
+        // Visible state for sighted users; assistive technology hears aria-pressed (the
+        // name stays "Large text", as a toggle button's should).
+        var state = document.createElement("span");
+        state.className = "govinfo-text-toggle__state";
+        state.setAttribute("aria-hidden", "true");
+        state.textContent = toggle.dataset.labelOn;
+        toggle.appendChild(state);
+      }
     }
     toggle.setAttribute("role", "button");
     render();
@@ -121,6 +130,43 @@
     });
   }
 
+  /* Wide tables (report tables, tables in rich text) scroll sideways inside their box on a
+     phone: say so under the table while part of it is hidden, and mark the edge that has
+     more. Without JavaScript the box still scrolls (and CSS shades the hidden edge). */
+  function setupScrollHints() {
+    var boxes = document.querySelectorAll(".govinfo-table-wrap, .govinfo-body table");
+    if (!boxes.length) return;
+    var hintText = document.body.getAttribute("data-govinfo-scroll-hint") || "";
+    function update(box) {
+      var overflow = box.scrollWidth - box.clientWidth > 2;
+      box.classList.toggle("govinfo-scrollable", overflow);
+      box.classList.toggle("govinfo-scroll-start", overflow && box.scrollLeft > 2);
+      box.classList.toggle("govinfo-scroll-end",
+        overflow && box.scrollLeft + box.clientWidth < box.scrollWidth - 2);
+      var hint = box.govinfoHint;
+      if (overflow && !hint && hintText) {
+        hint = document.createElement("p");
+        hint.className = "govinfo-scroll-hint";
+        hint.textContent = hintText;
+        box.parentNode.insertBefore(hint, box.nextSibling);
+        box.govinfoHint = hint;
+      }
+      if (hint) hint.hidden = !overflow;
+    }
+    Array.prototype.forEach.call(boxes, function (box) {
+      update(box);
+      box.addEventListener("scroll", function () { update(box); }, { passive: true });
+    });
+    var pending = null;
+    window.addEventListener("resize", function () {
+      if (pending) window.cancelAnimationFrame(pending);
+      pending = window.requestAnimationFrame(function () {
+        Array.prototype.forEach.call(boxes, update);
+      });
+    });
+  }
+
   setupTextToggle();
   setupExitDialog();
+  setupScrollHints();
 })();
