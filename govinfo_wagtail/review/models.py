@@ -155,16 +155,25 @@ class ReviewGateTask(AbstractGroupApprovalTask):
 
     def start(self, workflow_state, user=None):
         from .gates import content_digest, gate_to_resume_at
+        from .notifications import notify_returner_of_resubmission
 
         # Wagtail resumes a returned page at the gate that returned it; a changed version
         # must pass every gate again, in order, from the first.
+        resuming = workflow_state.current_task_state_id is None and (
+            ReviewGateTaskState.objects.filter(workflow_state_id=workflow_state.pk,
+                                               status=TaskState.STATUS_REJECTED).exists())
         first = gate_to_resume_at(self, workflow_state, user)
         if first is not None:
-            return first.start(workflow_state, user=user)
+            task_state = first.start(workflow_state, user=user)
+            if not isinstance(first, ReviewGateTask):  # a review gate's start() tells them
+                notify_returner_of_resubmission(workflow_state, task_state, user)
+            return task_state
         task_state = super().start(workflow_state, user=user)
         task_state.content_digest = content_digest(task_state.revision.content)
         task_state.content_author_id = _content_author_id(task_state)
         task_state.save(update_fields=["content_digest", "content_author"])
+        if resuming:
+            notify_returner_of_resubmission(workflow_state, task_state, user)
         return task_state
 
     def user_can_access_editor(self, obj, user):

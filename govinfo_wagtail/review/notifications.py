@@ -3,7 +3,8 @@
 Wagtail already emails the next gate's group when a gate starts (its GroupApprovalTask
 notifier covers our gates) and the submitter when a page is returned, with the opinion (our
 task state's ``get_comment``). It does not tell reviewers who passed earlier gates that the
-page came back (Wagtail #10196): this module does.
+page came back (Wagtail #10196), nor the reviewer who returned a page that it was
+resubmitted: this module does.
 
 A notice never breaks the action it reports: the mails are written while the return is
 being recorded, sent only once it is committed (a slow or unreachable mail server never holds
@@ -64,6 +65,31 @@ def notify_earlier_reviewers_of_return(sender, instance, user=None, **kwargs) ->
                 "opinion": instance.opinion or instance.comment}
         messages.append((subject, body, reviewer.email))
     # robust: should anything still escape, Django logs it and the request carries on.
+    page_id = page.pk
+    transaction.on_commit(lambda: send_notices(messages, page_id=page_id), robust=True)
+
+
+def notify_returner_of_resubmission(workflow_state, task_state, user=None) -> None:
+    """Tell the reviewer who returned the page that it came back, at which gate it now waits
+    and with their own opinion beside it; sent after the commit, like the notices above."""
+    from .models import ReviewGateTaskState
+
+    returned = (
+        ReviewGateTaskState.objects.filter(workflow_state_id=workflow_state.pk,
+                                           status=TaskState.STATUS_REJECTED)
+        .select_related("finished_by").order_by("-finished_at", "-pk").first()
+    )
+    reviewer = returned.finished_by if returned is not None else None
+    if reviewer is None or reviewer == user or not reviewer.email or not reviewer.is_active:
+        return
+    page = task_state.revision.content_object
+    with override(_preferred_language(reviewer)):
+        subject = _("Resubmitted after your return: %(title)s") % {"title": page.title}
+        body = _("“%(title)s”, which you returned at %(gate)s, was resubmitted by %(user)s "
+                 "and now waits at %(next)s.\n\nYour opinion was:\n%(opinion)s") % {
+            "title": page.title, "gate": returned.task.name, "user": _display_name(user),
+            "next": task_state.task.name, "opinion": returned.get_comment()}
+    messages = [(subject, body, reviewer.email)]
     page_id = page.pk
     transaction.on_commit(lambda: send_notices(messages, page_id=page_id), robust=True)
 

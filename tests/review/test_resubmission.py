@@ -85,3 +85,63 @@ def test_the_resubmit_button_says_the_review_starts_again(client, users, draft):
     html = client.get(f"/admin/pages/{draft.pk}/edit/").content.decode()
     assert "重新提交审核" in html
     assert "重新提交给" not in html
+
+
+# --- the reviewer who returned the page is told it came back ------------------------------
+
+
+def resubmitted_subject(page):
+    from django.utils.translation import gettext
+
+    title = Page.objects.get(pk=page.pk).title
+    return gettext("Resubmitted after your return: %(title)s") % {"title": title}
+
+
+@pytest.mark.parametrize("changed", [True, False])
+def test_the_returning_reviewer_is_told_when_the_page_comes_back(
+    users, draft, mailoutbox, django_capture_on_commit_callbacks, changed
+):
+    state = submit(draft, users["editor"])
+    pass_gate(state, users["political"])
+    return_gate(state, users["policy"], "请补充政策依据。")
+    if changed:
+        edit(draft, users["editor"], summary="关于道路养护的通知（已补充依据）")
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        resubmit(state, users["editor"])
+    # In the reviewer's language (the site's: zh-hans), with the gate it now waits at.
+    [mail] = [m for m in mailoutbox if m.subject == resubmitted_subject(draft)]
+    assert mail.to == ["policy@example.org"]
+    now_at = "政治审核" if changed else "政策审核"
+    assert gate(state) == now_at
+    assert now_at in mail.body and "请补充政策依据。" in mail.body and "editor" in mail.body
+    # Once: not the earlier reviewer of the same round, nor twice through the restart.
+    assert len([m for m in mailoutbox if m.subject == resubmitted_subject(draft)]) == 1
+
+
+def test_the_resubmission_stands_when_the_notice_cannot_be_sent(
+    users, draft, settings, django_capture_on_commit_callbacks
+):
+    from govinfo_wagtail.review.models import NoticeFailure
+    from tests.review.test_return_without_mail import closed_port
+
+    state = submit(draft, users["editor"])
+    return_gate(state, users["political"], "标题不规范。")
+    edit(draft, users["editor"], title="关于道路养护的通知")
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", closed_port(), 5
+    NoticeFailure.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        resubmit(state, users["editor"])
+    assert gate(state) == "政治审核"
+    assert current(state).status == TaskState.STATUS_IN_PROGRESS
+    assert NoticeFailure.objects.filter(
+        recipients="political@example.org", subject=resubmitted_subject(draft)).exists()
+
+
+def test_a_new_submission_tells_no_returning_reviewer(
+    users, draft, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(draft, users["editor"])
+    assert not [m for m in mailoutbox if m.subject == resubmitted_subject(draft)]
