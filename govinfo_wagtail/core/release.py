@@ -179,9 +179,9 @@ def _release_all(revision_ids: list[int], **options):
 
 
 class CheckBatch:
-    """What the release checks of one :func:`~.release_batch.release_many` call share: the pages of the
-    batch, and a cache a check may fill once for all of them (a lexicon, the overrides
-    recorded for these pages) instead of a query per page."""
+    """What the release checks of one :func:`~.release_batch.release_many` call share: the
+    pages of the batch, and a cache a check may fill once for all of them (a lexicon, the
+    overrides recorded for these pages) instead of a query per page."""
 
     def __init__(self, page_ids: Iterable[int]):
         self.page_ids = list(page_ids)
