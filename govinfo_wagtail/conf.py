@@ -74,6 +74,15 @@ DEFAULTS = {
     # Folder of generated files that only guarded views serve (annual report PDFs): never
     # under MEDIA_ROOT or STATIC_ROOT. None: a folder "govinfo_private" beside MEDIA_ROOT.
     "PRIVATE_MEDIA_ROOT": None,
+    # Background tasks on django-tasks-db's queue (core/task_queue.py): a task marked running
+    # for longer than this many seconds was left by a dead worker, and
+    # govinfo_tasks_recover puts it back in the queue.
+    "TASK_STALE_AFTER": 600,
+    # The administrators' dashboard warns, and the health endpoint answers 503, when the
+    # oldest waiting task has waited longer than this many seconds.
+    "TASK_LAG_WARNING": 300,
+    # Failed tasks of the last N days are shown on the administrators' dashboard.
+    "TASK_FAILED_WINDOW_DAYS": 7,
 }
 
 

@@ -40,6 +40,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # The database task queue of production (docs/deployment.md): its table exists in the
+    # test database, and the worker tests run a real db_worker against it.
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [

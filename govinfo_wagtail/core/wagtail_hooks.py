@@ -124,6 +124,43 @@ def add_live_without_record_panel(request, panels):
         panels.insert(0, LiveWithoutRecordPanel(pages, qs.count()))
 
 
+class TaskQueuePanel(Component):
+    """For administrators: the background queue lags, has tasks left by a dead worker, or
+    has failed tasks (index updates, report PDFs). Shown only when something is wrong."""
+
+    name = "govinfo_task_queue"
+    order = 55
+    template_name = "govinfo_core/task_queue_panel.html"
+
+    def __init__(self, state, failures):
+        self.state = state
+        self.failures = failures
+
+    def get_context_data(self, parent_context=None):
+        return {"state": self.state, "failures": self.failures}
+
+
+def is_administrator(user) -> bool:
+    from django.contrib.auth.models import Group
+
+    from ..conf import govinfo_settings
+
+    return user.is_superuser or Group.objects.filter(
+        name=govinfo_settings.ADMIN_GROUP, user=user).exists()
+
+
+@hooks.register("construct_homepage_panels")
+def add_task_queue_panel(request, panels):
+    from .task_queue import queue_state, recent_failures
+
+    if not is_administrator(request.user):
+        return
+    state = queue_state()
+    if state is None or not (state.lagging or state.stale or state.failed):
+        return
+    panels.insert(0, TaskQueuePanel(state, recent_failures()))
+
+
 # Attachments of drafts and of restricted pages are not public (core/documents.py).
 hooks.register("before_serve_document", refuse_unreleased_document)
 
