@@ -17,6 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 from wagtail.models import Site
 
 from ..conf import govinfo_settings
+from .site_settings import PublicSiteSettings
 
 EXIT_SALT = "govinfo.exit"
 EXIT_DATA_ATTRIBUTE = "data-govinfo-exit"
@@ -165,22 +166,16 @@ def rewrite_exit_links(html: str) -> SafeString:
     return mark_safe(FIND_A_TAG.sub(rewrite, str(html)))
 
 
-def site_settings(request):
-    """The PublicSiteSettings of the request's site, or None (catalogue app absent, no site)."""
-    from django.apps import apps
-
+def site_settings(request) -> PublicSiteSettings | None:
+    """The PublicSiteSettings of the request's site, or None (no request, no site, no row)."""
     if request is None:
-        return None
-    try:
-        model = apps.get_model("govinfo_catalogue", "PublicSiteSettings")
-    except LookupError:
         return None
     cached = getattr(request, "_govinfo_public_settings", False)
     if cached is not False:
         return cached
     site = Site.find_for_request(request)
     # Read only: for_site() would create the row on a GET, an INSERT on a public page view.
-    config = model.objects.filter(site=site).first() if site else None
+    config = PublicSiteSettings.objects.filter(site=site).first() if site else None
     request._govinfo_public_settings = config
     return config
 

@@ -18,11 +18,11 @@ from govinfo_wagtail.catalogue.models import (
     CatalogueCollectionPage,
     CatalogueIndexPage,
     CatalogueItemPage,
-    PublicSiteSettings,
 )
 from govinfo_wagtail.core.models import Agency, DisclosurePage
 from govinfo_wagtail.core.public import sign_target
 from govinfo_wagtail.core.release import ReleaseReason, release
+from govinfo_wagtail.core.site_settings import PublicSiteSettings
 from tests.browser.conftest import PHONE
 from tests.browser.helpers import assert_no_serious_axe_violations, screenshot
 from tests.conftest import add_draft, add_live

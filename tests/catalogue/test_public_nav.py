@@ -7,8 +7,8 @@ from wagtail.models import Site
 from govinfo_wagtail.catalogue.models import (
     CatalogueCollectionPage,
     CatalogueItemPage,
-    PublicSiteSettings,
 )
+from govinfo_wagtail.core.site_settings import PublicSiteSettings
 from tests.conftest import add_draft, add_live
 
 pytestmark = pytest.mark.django_db
