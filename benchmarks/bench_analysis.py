@@ -48,9 +48,9 @@ def main() -> None:
     else:
         print("jieba.lcut_for_search: not installed (pip install jieba to compare)")
 
-    from govinfo_wagtail.search.analysis import index_text, mysql_index_text, normalise
+    from govinfo_wagtail.text.analysis import index_text, mysql_index_text, search_form
 
-    print(f"analysis.normalise (NFKC + OpenCC t2s): {_rate(normalise, text):,.0f} chars/s")
+    print(f"analysis.search_form (NFKC + OpenCC t2s): {_rate(search_form, text):,.0f} chars/s")
     print(f"analysis.index_text (full step): {_rate(index_text, text):,.0f} chars/s")
     rate = _rate(lambda t: mysql_index_text(index_text(t)), text)
     print(f"analysis.index_text + MariaDB encoding: {rate:,.0f} chars/s")

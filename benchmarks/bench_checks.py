@@ -14,7 +14,7 @@ from collections.abc import Callable
 from govinfo_wagtail.review.checks import LexiconEntry, LexiconMatcher, check_text
 from govinfo_wagtail.review.checks.personal_data import find_personal_data
 from govinfo_wagtail.review.checks.secrecy import find_secrecy_markers
-from govinfo_wagtail.review.checks.text import normalize
+from govinfo_wagtail.text import normalise
 
 SEED = 20240501
 TARGET_BYTES = 1024 * 1024  # UTF-8
@@ -110,11 +110,11 @@ def main() -> None:
     assert isinstance(matcher, LexiconMatcher)
     print(f"checks: lexicon build 10k entries: {build:.3f} s")
 
-    norm_time, norm = median_time(lambda: normalize(text))
+    norm_time, norm = median_time(lambda: normalise(text))
     print(f"checks: normalise 1 MB: median {norm_time:.3f} s")
 
     match_time, matches = median_time(lambda: matcher.match(norm))  # type: ignore[arg-type]
-    baseline_words = [normalize(e.word).text for e in lexicon[:BASELINE_SIZE]]
+    baseline_words = [normalise(e.word).text for e in lexicon[:BASELINE_SIZE]]
     naive_time, _ = median_time(lambda: naive_find(norm.text, baseline_words))  # type: ignore[union-attr]
     print(
         f"checks: 1 MB vs 10k entries: median {match_time:.3f} s, {len(matches):,} matches "  # type: ignore[arg-type]

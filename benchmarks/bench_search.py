@@ -255,8 +255,9 @@ def worker(vendor: str, db_url: str, n: int) -> dict:
     from django.db import connection
 
     from govinfo_wagtail.core.models import Agency
-    from govinfo_wagtail.search import analysis, services
+    from govinfo_wagtail.search import services
     from govinfo_wagtail.search.models import SearchDocument
+    from govinfo_wagtail.text import analysis
 
     out: dict = {"vendor": vendor, "items": n}
     t = time.perf_counter()
@@ -335,7 +336,8 @@ def worker(vendor: str, db_url: str, n: int) -> dict:
 def _floor_sql(vendor: str, terms, filters, *, rum: bool = False, limit: int = 20):
     """The bare ranked top ``limit`` in raw SQL over the same table, with the same filters,
     ranking every match: FTS5 bm25, ts_rank over GIN (or RUM's <=>), MATCH relevance."""
-    from govinfo_wagtail.search import analysis, services
+    from govinfo_wagtail.search import services
+    from govinfo_wagtail.text import analysis
 
     doc = "govinfo_search_searchdocument"
     where = "".join(f" AND {doc}.{services._FACET_COLUMNS[k]} = %s" for k in filters)
@@ -431,7 +433,8 @@ def _load_buried(vendor: str, n: int, out: dict) -> dict:
 def _time_buried(vendor: str, pages: dict, out: dict) -> None:
     from django.db import connection
 
-    from govinfo_wagtail.search import analysis, services
+    from govinfo_wagtail.search import services
+    from govinfo_wagtail.text import analysis
     from tests.search.relevance.buried import quality, resolve
     from tests.search.relevance.corpus import QUERIES as SET_QUERIES
 

@@ -14,6 +14,7 @@ from wagtail.models import Page, PageManager, Revision
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from ..text.html import html_to_text
 from .codes import is_valid_org_code, is_valid_uscc, normalise_org_code
 
 
@@ -483,27 +484,25 @@ class DisclosurePage(Page):
 
     def search_parts(self) -> list[str]:
         """Texts analysed for search, most important first; page types may add their own."""
-        from ..search.services import html_to_text
-
         return [
             self.title, self.title,  # twice: a title match outweighs one in the body
             self.document_number, self.keywords, self.index_number,
             self.agency.name if self.agency_id else "",
             self.topic.name if self.topic_id else "",
-            self.summary, self._body_text(html_to_text),
+            self.summary, self._body_text(),
         ]
 
-    def _body_text(self, html_to_text) -> str:
+    def _body_text(self) -> str:
         # Read once per indexed field by Wagtail's backends: converted once per body.
         memo = self.__dict__.get("_govinfo_body_text")
         if memo is None or memo[0] != self.body:
-            memo = self.__dict__["_govinfo_body_text"] = (self.body, html_to_text(self.body))
+            memo = self.__dict__["_govinfo_body_text"] = (self.body, html_to_text(self.body or ""))
         return memo[1]
 
     def search_text(self) -> str:
         """The analysed field Wagtail's search backends index (attachment text included)."""
-        from ..search.analysis import index_text
         from ..search.services import attachment_texts_cached, backend_text
+        from ..text.analysis import index_text
 
         parts = (*self.search_parts(), *attachment_texts_cached(self))
         # Wagtail's backends read this once per kind of field they index (title, body,

@@ -11,10 +11,10 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Max
 from django.utils.translation import gettext, pgettext
 
+from ..text.extraction import DEFAULT_LIMITS
+from ..text.html import html_to_text
 from .checks import Finding, LexiconMatcher, run_checks
-from .checks.attachments import DEFAULT_LIMITS
 from .checks.findings import BLOCKING
-from .checks.text import html_to_text
 
 _matcher_cache: dict[tuple, LexiconMatcher] = {}
 
@@ -50,7 +50,7 @@ def _attachments(obj: Any) -> list[tuple[str, Any]]:
     return files
 
 
-# "attachment:<name>", optionally followed by the part of the file (see checks.attachments).
+# "attachment:<name>", optionally followed by the part of the file (see text.extraction).
 _ATTACHMENT = re.compile(
     r"^attachment:(?P<name>.+?)(?::(?P<part>page:\d+|sheet:.+|header|footer|footnotes|endnotes"
     r"|metadata:.+))?$"

@@ -27,7 +27,7 @@ from collections.abc import Iterable, Iterator
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError, connection
 
-from . import analysis
+from ..text import analysis
 
 CLUSTER_INDEX = "govinfo_cluster"  # IndexFailure.backend of the cluster's public index
 DEFAULT_INDEX = "govinfo_public"

@@ -8,18 +8,19 @@ subqueries (stock Wagtail's database backend is > 2,000x slower at 100,000 items
 
 from __future__ import annotations
 
-import html
 import math
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import DatabaseError, connection, transaction
-from django.utils.html import escape, strip_tags
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from ..conf import govinfo_settings
-from . import analysis
+from ..text import analysis
+from ..text.extraction import extract
+from ..text.html import html_to_text
 from .models import AttachmentText, SearchDocument
 
 SNIPPET_SOURCE_LIMIT = 50_000  # characters of plain text kept for snippets
@@ -50,8 +51,6 @@ def _attachment_texts(page) -> list[str]:
 
 def attachment_text(document) -> str:
     """The document's extracted text, extracted once per file content (background task)."""
-    from ..review.checks.attachments import extract
-
     cached = AttachmentText.objects.filter(document=document).first()
     if cached is not None and cached.file_hash == document.file_hash:
         return cached.text
@@ -84,10 +83,6 @@ def backend_text(analysed: str) -> str:
     if connection.vendor == "mysql":
         return analysis.mysql_index_text(analysed, _innodb_min_token_size())
     return analysed
-
-
-def html_to_text(value: str) -> str:
-    return html.unescape(strip_tags(re.sub(r"<(?:/p|br\s*/?|/h\d|/li|/tr)>", "\n", value or "")))
 
 
 def _innodb_min_token_size() -> int:
@@ -129,7 +124,7 @@ def build_document(page) -> SearchDocument:
     parts = page.search_parts()
     analysed = analysis.index_text(*parts, *attachments, unique=False)
     plain = "\n".join(
-        p for p in [page.summary, html_to_text(page.body), *attachments] if p
+        p for p in [page.summary, html_to_text(page.body or ""), *attachments] if p
     )[:SNIPPET_SOURCE_LIMIT]
     published = page.published_date
     title_text, meta_text = strong_texts(page)
@@ -729,8 +724,8 @@ def snippet(plain: str, terms: list[str], length: int = SNIPPET_LENGTH) -> SafeS
     if pattern is not None and pattern.search(plain):
         norm = text = plain  # the usual case: the words occur as typed; no need to normalise
     else:  # e.g. 繁体 or full-width text: match on the normalised form
-        norm = analysis.normalise(plain)
-        # normalise() maps character for character in practice; else show the normalised text
+        norm = analysis.search_form(plain)
+        # search_form() maps character for character in practice; else show the normalised text
         text = plain if len(norm) == len(plain) else norm
     spans = []
     if pattern is not None:

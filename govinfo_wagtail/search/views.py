@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from ..conf import govinfo_settings
 from ..core.language import public_language
 from ..core.models import Agency, Topic, Validity
-from . import analysis, services
+from ..text import analysis
+from . import services
 from .services import MAX_PAGE_SIZE, SearchQuery, SearchUnavailable
 
 

@@ -12,7 +12,7 @@ from pypdf import PdfWriter
 from pypdf.annotations import Text
 
 from govinfo_wagtail.review.checks import check_attachment, extract, run_checks
-from govinfo_wagtail.review.checks.attachments import Limits
+from govinfo_wagtail.text.extraction import Limits
 
 ID_VALID = "11010519491231002X"
 MOBILE = "13812345678"

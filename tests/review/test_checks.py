@@ -8,7 +8,7 @@ import pytest
 
 from govinfo_wagtail.review.checks import LexiconEntry, LexiconMatcher, check_text, run_checks
 from govinfo_wagtail.review.checks.personal_data import id_check_char, luhn_valid
-from govinfo_wagtail.review.checks.text import html_to_text, normalize
+from govinfo_wagtail.text import html_to_text, normalise
 
 # Valid per GB 11643 (the standard's own example); the same with a wrong check digit.
 ID_VALID = "11010519491231002X"
@@ -331,9 +331,9 @@ def test_fast_path_characters_really_are_unchanged_by_nfkc_and_casefold():
             assert unicodedata.normalize("NFKC", ch).casefold() == ch, hex(cp)
 
 
-def test_normalize_maps_offsets_back():
+def test_normalise_maps_offsets_back():
     text = "ＡＢ  中 文\u00adx"
-    norm = normalize(text)
+    norm = normalise(text)
     assert norm.text == "ab  中文x"
     i = norm.text.index("中文")
     assert norm.span(i, i + 2) == (text.index("中"), text.index("文") + 1)

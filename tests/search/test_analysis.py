@@ -14,7 +14,7 @@ import uuid
 
 import pytest
 
-from govinfo_wagtail.search.analysis import (
+from govinfo_wagtail.text.analysis import (
     DOCUMENT_LIMIT,
     QUERY_LIMIT,
     canonical_index_number,
@@ -29,8 +29,8 @@ from govinfo_wagtail.search.analysis import (
     looks_like_index_number,
     mysql_boolean_query,
     mysql_index_text,
-    normalise,
     query_terms,
+    search_form,
     segment,
     tsquery,
 )
@@ -60,33 +60,33 @@ BAD_QUERIES = [
 ]
 
 
-# --- normalise --------------------------------------------------------------------------
+# --- search_form-------------------------------------------------------------------------
 
 
 def test_normalise_full_width_and_case():
-    assert normalise("ＡＢＣ１２３") == "abc123"
-    assert normalise("（海府）") == "(海府)"
-    assert normalise("Ｈｅｌｌｏ　Ｗｏｒｌｄ") == "hello world"
+    assert search_form("ＡＢＣ１２３") == "abc123"
+    assert search_form("（海府）") == "(海府)"
+    assert search_form("Ｈｅｌｌｏ　Ｗｏｒｌｄ") == "hello world"
 
 
 def test_normalise_traditional_to_simplified():
-    assert normalise("運輸") == "运输"
-    assert normalise("海豐縣交通運輸局") == "海丰县交通运输局"
-    assert normalise("關於印發《財政預算》的通知") == "关于印发《财政预算》的通知"
-    assert normalise("頭髮") == "头发"  # phrase-aware: 髮 → 发
-    assert normalise("乾隆") == "乾隆"  # ... and 乾 is not blindly turned into 干
+    assert search_form("運輸") == "运输"
+    assert search_form("海豐縣交通運輸局") == "海丰县交通运输局"
+    assert search_form("關於印發《財政預算》的通知") == "关于印发《财政预算》的通知"
+    assert search_form("頭髮") == "头发"  # phrase-aware: 髮 → 发
+    assert search_form("乾隆") == "乾隆"  # ... and 乾 is not blindly turned into 干
 
 
 def test_normalise_leaves_simplified_alone():
     text = "海丰县交通运输局2019年政府信息公开工作年度报告"
-    assert normalise(text) == text
+    assert search_form(text) == text
 
 
 def test_normalise_junk():
-    assert normalise(None) == ""
-    assert normalise("") == ""
-    assert normalise("\ud800交通") == "交通"
-    assert normalise(b"\xe4\xba\xa4\xe9\x80\x9a") == "交通"
+    assert search_form(None) == ""
+    assert search_form("") == ""
+    assert search_form("\ud800交通") == "交通"
+    assert search_form(b"\xe4\xba\xa4\xe9\x80\x9a") == "交通"
 
 
 # --- segment ----------------------------------------------------------------------------

@@ -10,8 +10,9 @@ import os
 
 from django.test import override_settings
 
-from govinfo_wagtail.search import analysis, services
+from govinfo_wagtail.search import services
 from govinfo_wagtail.search.services import SearchQuery
+from govinfo_wagtail.text import analysis
 from tests.search.relevance.buried import bury, passing_words, quality
 from tests.search.relevance.corpus import QUERIES
 from tests.search.test_relevance import load

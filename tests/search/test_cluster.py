@@ -15,11 +15,12 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 
 from govinfo_wagtail.catalogue.models import CatalogueItemPage
-from govinfo_wagtail.search import analysis, cluster, services
+from govinfo_wagtail.search import cluster, services
 from govinfo_wagtail.search.cluster import CLUSTER_INDEX, query_body
 from govinfo_wagtail.search.indexing import PUBLIC_INDEX
 from govinfo_wagtail.search.models import IndexFailure, SearchDocument
 from govinfo_wagtail.search.services import FACETS, MAX_PAGE_SIZE, SearchQuery
+from govinfo_wagtail.text import analysis
 from tests.search.factories import item
 
 WORD = re.compile(r"[^\W_]+")

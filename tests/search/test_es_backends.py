@@ -8,8 +8,8 @@ from importlib.util import find_spec
 import pytest
 
 from govinfo_wagtail.catalogue.models import CatalogueItemPage
-from govinfo_wagtail.search import analysis
 from govinfo_wagtail.search.backends import analysed_query
+from govinfo_wagtail.text import analysis
 from tests.search.factories import item
 
 BACKENDS = [

@@ -12,7 +12,9 @@ from typing import IO, Any
 
 from django.utils.translation import gettext_lazy as _
 
-from .attachments import DEFAULT_LIMITS, Extracted, Limits, extract
+from ...text.extraction import DEFAULT_LIMITS, Extracted, Limits, extract
+from ...text.html import html_to_text
+from ...text.normalise import normalise
 from .findings import BLOCKING, WARNING, Finding, format_lazy_named, make_finding
 from .lexicon import LexiconEntry, LexiconMatcher, lexicon_findings
 from .personal_data import (
@@ -22,7 +24,6 @@ from .personal_data import (
     personal_data_findings,
 )
 from .secrecy import secrecy_findings
-from .text import html_to_text, normalize
 
 __all__ = [
     "Extracted",
@@ -72,7 +73,7 @@ def check_text(
     (titles, page headers, metadata fields)."""
     if not text or not text.strip():
         return []
-    norm = normalize(text)
+    norm = normalise(text)
     hits = find_personal_data(norm)
     # Every finding's context comes from the masked text, so no snippet shows a number; the
     # mask also covers numbers shaped like personal data that are not findings (an ID

@@ -15,8 +15,8 @@ from typing import Any, Literal
 import ahocorasick
 from django.utils.translation import gettext_lazy as _
 
+from ...text.normalise import NormalizedText, normalise
 from .findings import BLOCKING, WARNING, Finding, format_lazy_named, make_finding
-from .text import NormalizedText, normalize
 
 __all__ = ["ALLOW", "LexiconEntry", "LexiconMatch", "LexiconMatcher", "lexicon_findings"]
 
@@ -92,7 +92,7 @@ class LexiconMatcher:
         index: dict[str, int] = {}
         for raw in entries:
             entry = LexiconEntry.coerce(raw)
-            key = normalize(entry.word.strip()).text.strip()
+            key = normalise(entry.word.strip()).text.strip()
             if not key:
                 continue
             if key in index:
@@ -112,7 +112,7 @@ class LexiconMatcher:
         return len(self._entries)
 
     def match(self, text: str | NormalizedText) -> list[LexiconMatch]:
-        norm = text if isinstance(text, NormalizedText) else normalize(text)
+        norm = text if isinstance(text, NormalizedText) else normalise(text)
         if self._automaton is None or not norm.text:
             return []
         haystack = norm.text

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from ...text.normalise import NormalizedText
 from .findings import BLOCKING, Finding, make_finding
-from .text import NormalizedText
 
 __all__ = [
     "PersonalDataHit",

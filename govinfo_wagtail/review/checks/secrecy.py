@@ -13,8 +13,8 @@ import re
 
 from django.utils.translation import gettext_lazy as _
 
+from ...text.normalise import NormalizedText
 from .findings import BLOCKING, WARNING, Finding, format_lazy_named, make_finding
-from .text import NormalizedText
 
 __all__ = ["HEADER_LINES", "find_secrecy_markers", "secrecy_findings"]
 

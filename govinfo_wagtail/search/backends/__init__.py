@@ -11,11 +11,8 @@ Queries without any CJK character are passed on unchanged (other models keep sto
 
 from __future__ import annotations
 
-import re
-
-from .. import analysis
-
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+from ...text import analysis
+from ...text.chars import has_cjk
 
 
 def analysed_query(query: str, *, mysql: bool = False, min_length: int = 3) -> str:
@@ -27,8 +24,7 @@ def analysed_query(query: str, *, mysql: bool = False, min_length: int = 3) -> s
 
 
 def _has_cjk(query) -> bool:
-    text = query if isinstance(query, str) else getattr(query, "query_string", None)
-    return isinstance(text, str) and bool(_CJK.search(text))
+    return has_cjk(query if isinstance(query, str) else getattr(query, "query_string", None))
 
 
 def _is_disclosure_model(model_or_queryset) -> bool:
@@ -48,11 +44,11 @@ class ChineseQueryMixin:
         from modelsearch.query import PlainText
 
         if isinstance(query, PlainText):  # the admin parses its query string into one
-            if not _CJK.search(query.query_string):
+            if not has_cjk(query.query_string):
                 return query, fields, operator
             operator = operator or query.operator
             query = query.query_string
-        if isinstance(query, str) and _CJK.search(query):
+        if has_cjk(query):
             if self.mysql_encoded:
                 from ..services import _innodb_min_token_size
 

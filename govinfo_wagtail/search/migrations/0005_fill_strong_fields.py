@@ -36,7 +36,7 @@ def _has_attachments(value) -> bool:
 
 
 def fill(apps, schema_editor):
-    from govinfo_wagtail.search import analysis
+    from govinfo_wagtail.text import analysis
 
     connection = schema_editor.connection
     alias = connection.alias

@@ -49,13 +49,13 @@ PASSING = ["并做好{}等相关工作的衔接。", "涉及{}的事项另行通
 
 def passing_words() -> list[str]:
     """The words of the set's queries (each typed part; 文号 and 索引号 left out)."""
-    from govinfo_wagtail.search.analysis import normalise
+    from govinfo_wagtail.text.analysis import search_form
 
     words = []
     for q, _expected in QUERIES:
         if "{ix:" in q or re.search(r"[〔（\[]\d{4}", q):
             continue
-        words.extend(normalise(part) for part in q.split())
+        words.extend(search_form(part) for part in q.split())
     return list(dict.fromkeys(words))
 
 

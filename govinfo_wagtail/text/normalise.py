@@ -1,6 +1,6 @@
-"""Text normalisation shared by the detectors, with offsets back into the original text.
+"""Text normalisation with offsets back into the original text.
 
-Detectors match on a normalised copy (NFKC, case-folded, zero-width characters removed,
+The review checks match on a normalised copy (NFKC, case-folded, zero-width characters removed,
 spaces between Chinese characters removed) so that full-width digits, ``国 务 院`` or a soft
 hyphen cannot hide a word or a number, and report offsets in the text the editor wrote.
 """
@@ -11,9 +11,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from html.parser import HTMLParser
 
-__all__ = ["NormalizedText", "html_to_text", "is_cjk", "normalize"]
+from .chars import is_cjk
+
+__all__ = ["NormalizedText", "fold", "normalise"]
 
 # Runs that NFKC and casefold leave unchanged (CJK ideographs, CJK punctuation that has no
 # compatibility mapping, ASCII other than capitals and spaces): copied wholesale, so the
@@ -26,23 +27,17 @@ _IGNORABLE = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufeff")
 _LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
 
 
-def is_cjk(ch: str) -> bool:
-    cp = ord(ch)
-    return (
-        0x4E00 <= cp <= 0x9FFF
-        or 0x3400 <= cp <= 0x4DBF
-        or 0xF900 <= cp <= 0xFAFF
-        or 0x20000 <= cp <= 0x3134F
-    )
-
-
 def _is_hspace(ch: str) -> bool:
     return ch.isspace() and ch not in _LINE_BREAKS
 
 
-@lru_cache(maxsize=8192)
-def _fold(chunk: str) -> str:
-    return unicodedata.normalize("NFKC", chunk).casefold()
+def fold(text: str) -> str:
+    """NFKC (full-width → half-width, compatibility forms) and case folding: the character
+    fold under every normalisation of the package (checks and search analysis alike)."""
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+_fold_chunk = lru_cache(maxsize=8192)(fold)  # short chunks only: the loop below
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +57,8 @@ class NormalizedText:
         return self._starts[start], self._ends[end - 1]
 
 
-def normalize(text: str) -> NormalizedText:
+def normalise(text: str) -> NormalizedText:
+    """The normalised form of ``text`` that checks match on, with offsets back into it."""
     if _STABLE_RUN.fullmatch(text) or not text:
         return NormalizedText(text, text)
     parts: list[str] = []
@@ -72,17 +68,17 @@ def normalize(text: str) -> NormalizedText:
     for m in _STABLE_RUN.finditer(text):
         a, b = m.span()
         if a > pos:
-            _normalize_slow(text, pos, a, parts, starts, ends)
+            _normalise_slow(text, pos, a, parts, starts, ends)
         parts.append(m.group())
         starts.extend(range(a, b))
         ends.extend(range(a + 1, b + 1))
         pos = b
     if pos < len(text):
-        _normalize_slow(text, pos, len(text), parts, starts, ends)
+        _normalise_slow(text, pos, len(text), parts, starts, ends)
     return NormalizedText(text, "".join(parts), starts, ends)
 
 
-def _normalize_slow(
+def _normalise_slow(
     text: str, i: int, stop: int, parts: list[str], starts: list[int], ends: list[int]
 ) -> None:
     while i < stop:
@@ -109,47 +105,9 @@ def _normalize_slow(
         j = i + 1
         while j < stop and unicodedata.combining(text[j]):
             j += 1
-        folded = _fold(text[i:j])
+        folded = _fold_chunk(text[i:j])
         if folded:
             parts.append(folded)
             starts.extend([i] * len(folded))
             ends.extend([j] * len(folded))
         i = j
-
-
-_BLOCK_TAGS = frozenset(
-    "address article aside blockquote br dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 "
-    "h6 header hr li main nav ol p pre section table tbody td tfoot th thead tr ul".split()
-)
-
-
-class _TextParser(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("script", "style"):
-            self._skip += 1
-        elif tag in _BLOCK_TAGS:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style"):
-            self._skip = max(0, self._skip - 1)
-        elif tag in _BLOCK_TAGS:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self._skip:
-            self.parts.append(data)
-
-
-def html_to_text(html: str) -> str:
-    """Plain text of rich text, one block element per line (secrecy markers are line-based)."""
-    parser = _TextParser()
-    parser.feed(html)
-    parser.close()
-    text = "".join(parser.parts)
-    return re.sub(r"\n\s*\n+", "\n", text).strip("\n")

@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
 import rjieba
+
+from .chars import CJK_IDEOGRAPHS
+from .normalise import fold
 
 __all__ = [
     "DOCUMENT_LIMIT",
@@ -43,8 +45,8 @@ __all__ = [
     "looks_like_index_number",
     "mysql_boolean_query",
     "mysql_index_text",
-    "normalise",
     "query_runs",
+    "search_form",
     "query_terms",
     "segment",
     "title_key",
@@ -82,12 +84,16 @@ def _coerce(value: object) -> str:
     return value if isinstance(value, str) else str(value)
 
 
-def normalise(text: object) -> str:
-    """NFKC (full-width → half-width), case-folded Latin, dash variants, 繁体 → 简体."""
+def search_form(text: object) -> str:
+    """The search form of a text: ``fold`` (NFKC, case folding), dash variants, 繁体 → 简体.
+
+    Character for character in practice (snippets rely on it); unlike ``normalise`` (the
+    checks' form) it keeps no offsets and drops no characters.
+    """
     text = _coerce(text)
     if not text:
         return ""
-    text = unicodedata.normalize("NFKC", text).casefold().translate(_PUNCT_FOLD)
+    text = fold(text).translate(_PUNCT_FOLD)
     try:
         return _t2s().convert(text)
     except UnicodeEncodeError:  # lone surrogates cannot be UTF-8 encoded for OpenCC
@@ -121,7 +127,7 @@ def _positioned_tokens(text: str) -> Iterator[tuple[str, int, int]]:
 
 def segment(text: object, limit: int = DOCUMENT_LIMIT) -> list[str]:
     """Normalised word tokens of ``text`` (jieba search mode: words and their sub-words)."""
-    return _tokens(normalise(_coerce(text)[:limit]))
+    return _tokens(search_form(_coerce(text)[:limit]))
 
 
 def _dedupe(tokens: Iterable[str]) -> list[str]:
@@ -130,11 +136,10 @@ def _dedupe(tokens: Iterable[str]) -> list[str]:
 
 # --- 文号 (document numbers) -----------------------------------------------------------------
 
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 # On normalised text: NFKC already maps （）［］﹝﹞ to ()[]〔〕.
 # Anchored on the bracket (no leading \s*: that is quadratic on long runs of whitespace).
 _DOC_NO_CORE = re.compile(r"[〔\[【(〖]\s*((?:19|20)\d{2})\s*[〕\]】)〗]\s*第?\s*(\d{1,6})\s*号")
-_ISSUER_RUN = re.compile(rf"[{_CJK}]+$")
+_ISSUER_RUN = re.compile(rf"[{CJK_IDEOGRAPHS}]+$")
 _MAX_ISSUER = 10
 # Words a query may put before a 文号 that are not part of the issuer's abbreviation.
 _QUERY_LEADS = (
@@ -201,7 +206,7 @@ def _query_issuer(run: str) -> str:
 
 def find_document_numbers(text: object) -> list[DocumentNumber]:
     """文号 in ``text`` as written in a query or a metadata field (issuer = the whole run)."""
-    text = normalise(_coerce(text)[:DOCUMENT_LIMIT])
+    text = search_form(_coerce(text)[:DOCUMENT_LIMIT])
     return [
         DocumentNumber(_query_issuer(run), year, serial)
         for run, year, serial, _, _ in _doc_number_matches(text)
@@ -237,7 +242,7 @@ def canonical_index_number(s: object, pattern: str | re.Pattern[str] | None = No
     ``pattern`` (matched against the normalised, lower-case form) lets a site use its own
     format; the default covers the common organisation-code/year-serial styles.
     """
-    text = "".join(normalise(_coerce(s)[:QUERY_LIMIT]).split())
+    text = "".join(search_form(_coerce(s)[:QUERY_LIMIT]).split())
     if not text:
         return None
     regex = (
@@ -272,7 +277,7 @@ def index_text(*parts: object, unique: bool = True) -> str:
     """
     tokens: list[str] = []
     for part in parts:
-        text = normalise(_coerce(part)[:DOCUMENT_LIMIT])
+        text = search_form(_coerce(part)[:DOCUMENT_LIMIT])
         if not text:
             continue
         tokens.extend(tok for tok, _, _ in _index_number_tokens(text))
@@ -283,7 +288,7 @@ def index_text(*parts: object, unique: bool = True) -> str:
 
 def title_key(title: object, limit: int = 255) -> str:
     """The normalised title, letters and digits only: adjacency is a substring test on it."""
-    return "".join(_WORD.findall(normalise(_coerce(title)[:DOCUMENT_LIMIT])))[:limit]
+    return "".join(_WORD.findall(search_form(_coerce(title)[:DOCUMENT_LIMIT])))[:limit]
 
 
 def query_runs(q: object) -> list[str]:
@@ -291,7 +296,7 @@ def query_runs(q: object) -> list[str]:
 
     A document whose title holds every run verbatim has the query's words adjacent as typed.
     """
-    text = normalise(_coerce(q)[:QUERY_LIMIT])
+    text = search_form(_coerce(q)[:QUERY_LIMIT])
     runs = ["".join(_WORD.findall(part)) for part in text.split()]
     return _dedupe(r for r in runs if r)[:MAX_QUERY_TERMS]
 
@@ -318,7 +323,7 @@ def query_terms(q: object) -> list[str]:
 
     A 文号 or 索引号 in the query becomes its single exact token instead of its pieces.
     """
-    text = normalise(_coerce(q)[:QUERY_LIMIT])
+    text = search_form(_coerce(q)[:QUERY_LIMIT])
     if not text:
         return []
     terms: list[str] = []
