@@ -9,6 +9,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.admin.views.home import UserObjectsInWorkflowModerationPanel
+from wagtail.admin.widgets.button import BaseButton
 from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
@@ -141,6 +142,44 @@ def follow_gate_action(request, page):
 @hooks.register("after_edit_page")
 def report_gate_action(request, page):
     return outcomes.after_edit(request, page)
+
+
+class ReturnedInListing(BaseButton):
+    """The latest opinion (gate, reviewer, text) beside the page's title in the page listing,
+    until the page is resubmitted; it links to the editor, where the opinion is in full."""
+
+    template_name = "govinfo_review/listing_return.html"
+
+    def __init__(self, page, returned, **kwargs):
+        super().__init__(label=str(_("Returned")), **kwargs)
+        self.page = page
+        self.returned = returned
+
+    def get_context_data(self, parent_context):
+        full = _("Returned at %(gate)s by %(reviewer)s: %(opinion)s") % {
+            "gate": self.returned.gate, "reviewer": self.returned.reviewer,
+            "opinion": self.returned.opinion}
+        return {"page": self.page, "returned": self.returned, "full": full}
+
+
+@hooks.register("insert_global_admin_css")
+def review_admin_css():
+    from django.templatetags.static import static
+    from django.utils.html import format_html
+
+    return format_html('<link rel="stylesheet" href="{}">', static("govinfo_review/admin.css"))
+
+
+@hooks.register("register_page_listing_buttons")
+def returned_in_listing(page, user, next_url=None):
+    # The listing prefetches each page's active workflow state with its current task state
+    # and task (Wagtail's prefetch_workflow_states): pages not returned cost no query.
+    state = page.current_workflow_state
+    if state is None or state.status != state.STATUS_NEEDS_CHANGES:
+        return
+    found = latest_return(state)
+    if found is not None:
+        yield ReturnedInListing(page, found, priority=5)
 
 
 class ResubmitForReviewMenuItem(SubmitForModerationMenuItem):
