@@ -26,6 +26,10 @@ DEFAULTS = {
     # Relevance order ranks the newest N matches of a query (all of them when fewer; ~40 µs a
     # candidate on PostgreSQL); "date" order pages through the first 10,000.
     "SEARCH_RANK_WINDOW": 500,
+    # Where the search's no-results page sends visitors to apply for information (依申请公开):
+    # an address, e.g. a provincial application platform. None: the page chosen in the public
+    # site settings (依申请公开), if any.
+    "ON_REQUEST_URL": None,
     # Items in the RSS/Atom feeds of a catalogue.
     "FEED_ITEMS": 50,
     # Catalogue import (govinfo_import and the admin): a file is refused, with the limit

@@ -141,6 +141,7 @@ class CatalogueAtomFeed(CatalogueFeed):
 class CatalogueItemPage(DisclosurePage):
     """One disclosed item (信息公开目录条目)."""
 
+    search_kind = "item"  # the search's and the API's name for this type (stable across sites)
     parent_page_types = ["govinfo_catalogue.CatalogueIndexPage"]
     subpage_types = []
     template = "govinfo_catalogue/catalogue_item_page.html"

@@ -58,6 +58,8 @@ class _ReleaseRulesMixin:
 class PolicyDocumentPage(_ReleaseRulesMixin, DisclosurePage):
     """A policy document: 文号 (document_number), 成文日期 (written_date), 发文机关."""
 
+    search_kind = "policy"  # the search's and the API's name for this type
+
     category = models.CharField(
         _("document category"), max_length=20, choices=DocumentCategory.choices,
         default=DocumentCategory.NORMATIVE,
@@ -122,6 +124,8 @@ class PolicyDocumentPage(_ReleaseRulesMixin, DisclosurePage):
 
 class InterpretationPage(_ReleaseRulesMixin, DisclosurePage):
     """An interpretation (政策解读) of one or more policy documents."""
+
+    search_kind = "interpretation"  # the search's and the API's name for this type
 
     interpretation_form = models.CharField(
         _("form of interpretation"), max_length=20, choices=InterpretationForm.choices,

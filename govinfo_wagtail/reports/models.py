@@ -49,6 +49,7 @@ def report_deadline(year: int, agency: Agency | None) -> date:
 
 
 class AnnualReportPage(RoutablePageMixin, DisclosurePage):
+    search_kind = "report"  # the search's and the API's name for this type
     year = models.PositiveSmallIntegerField(
         _("report year"), validators=[MinValueValidator(2019), MaxValueValidator(2100)],
         help_text=_("The year the report is about, e.g. 2019 for the report published in 2020."),

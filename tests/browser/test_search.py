@@ -46,7 +46,7 @@ def test_search_facet_and_open_result(page, live_server, catalogue, agency, topi
     agency_facet.get_by_role("link", name=finance.name).click()
     expect(page).to_have_url(re.compile(rf"[?&]agency={finance.pk}(&|$)"))
     expect(hits).to_have_count(2)
-    titles = hits.locator("h3 a").all_inner_texts()
+    titles = hits.locator(".govinfo-hit__title a").all_inner_texts()
     assert set(titles) == {items[0].title, items[2].title}
     expect(page.locator(f"form input[type=hidden][name=agency][value='{finance.pk}']")) \
         .to_have_count(1)

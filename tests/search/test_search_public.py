@@ -161,9 +161,12 @@ def test_bad_input_is_never_a_server_error(client, items, q):
     response = client.get(URL, {"q": q, "agency": "abc", "topic": "-1", "year": "99999999999",
                                 "kind": "x", "validity": "nope", "page": "-3", "sort": "evil"})
     assert response.status_code == 200
-    api = client.get("/govinfo/api/search/", {"q": q, "page_size": "100000", "page": "1e9"})
+    api = client.get("/govinfo/api/search/", {"q": q, "page_size": "100000", "page": "9"})
     assert api.status_code == 200
     assert len(api.json()["results"]) <= services.MAX_PAGE_SIZE
+    # A value the API cannot read is the client's error, named, never a 500.
+    api = client.get("/govinfo/api/search/", {"q": q, "page": "1e9"})
+    assert api.status_code == 400 and list(api.json()["parameters"]) == ["page"]
 
 
 def test_search_page_in_the_tree_uses_the_same_view(client, root_page, items):
