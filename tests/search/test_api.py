@@ -1,8 +1,7 @@
 """GET /govinfo/api/search/: results with their catalogue fields, facets, paging, caps."""
 
-from datetime import date
-
 import json
+from datetime import date
 
 import pytest
 from django.utils import translation
