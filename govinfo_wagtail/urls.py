@@ -2,9 +2,12 @@
 
 from django.urls import include, path
 
+from .health import health
+
 app_name = "govinfo"
 
 urlpatterns = [
+    path("health/", health, name="health"),
     path("", include("govinfo_wagtail.core.urls")),
     path("search/", include("govinfo_wagtail.search.urls")),
     path("api/", include("govinfo_wagtail.search.api_urls")),

@@ -21,7 +21,9 @@ from django.db import connection
 REPO = Path(__file__).resolve().parents[2]
 DEAD_PORT = "http://127.0.0.1:9"  # discard port: nothing listens, connections are refused
 
-pytestmark = pytest.mark.slow
+# Transactional: on PostgreSQL and MariaDB the worker processes see what the test commits.
+pytestmark = [pytest.mark.slow,
+              pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.fixture(scope="module")
@@ -79,14 +81,11 @@ class Worker:
 
 
 @pytest.fixture
-def worker(request, migrated_sqlite, tmp_path):
+def worker(migrated_sqlite, tmp_path):
     if migrated_sqlite is not None:
         path = tmp_path / "worker.sqlite3"
         shutil.copy(migrated_sqlite, path)
         return Worker(str(path))
-    # A server database: the test database, with committed data the worker can see.
-    request.getfixturevalue("django_db_serialized_rollback")
-    request.getfixturevalue("transactional_db")
     return Worker(connection.settings_dict["NAME"])
 
 
