@@ -14,6 +14,7 @@ from django.db import transaction
 from wagtail.models import Page, Site
 
 from ..conf import govinfo_settings
+from .demo_site_settings import fill_demo_site_settings
 from .index_numbers import pattern_for, register_legacy_index_number, release_year
 from .models import Agency, DisclosureSettings, IndexNumber, Topic
 from .release import ReleaseReason, release
@@ -125,6 +126,7 @@ def load_demo(log=print) -> list[tuple[str, str]]:
         if settings.default_agency_id is None:
             settings.default_agency = agencies["海丰县人民政府"]
             settings.save()
+        fill_demo_site_settings(site, log)
 
         accounts = _demo_users()
         admin = get_user_model().objects.get(username="admin")

@@ -5,11 +5,42 @@ They belong to the kernel because the public base template (core) renders them; 
 only point the navigation at their pages.
 """
 
+import re
+from dataclasses import dataclass
+
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.images import get_image_model_string
 from wagtail.models import Page
+
+# The MIIT filing site answers every ICP number; the police filing site takes the number's
+# digits in its query.
+ICP_FILING_URL = "https://beian.miit.gov.cn/"
+POLICE_FILING_URL = "https://beian.mps.gov.cn/#/query/webSearch?code={code}"
+
+validate_site_code = RegexValidator(
+    r"^[A-Za-z0-9]{10}$",
+    _("The website identification code has 10 letters or digits, e.g. 4415210001."),
+)
+validate_police_number = RegexValidator(
+    r"\d{14}",
+    _("The public security filing number contains its 14-digit code, e.g. "
+      "粤公网安备 44152102000001号."),
+)
+
+
+@dataclass(frozen=True)
+class FooterLine:
+    """One identifier of the footer: its label, its text and, for filing numbers, the page
+    where a visitor can verify it."""
+
+    key: str
+    label: str
+    text: str
+    url: str = ""
 
 
 @register_setting(icon="list-ul")
@@ -43,12 +74,64 @@ class PublicSiteSettings(BaseSiteSetting):
         on_delete=models.SET_NULL, related_name="+",
     )
 
+
+    # The footer's identifiers (政府网站与政务新媒体检查指标: every page carries them).
+    sponsor = models.CharField(_("sponsor (主办单位)"), max_length=100, blank=True)
+    organiser = models.CharField(_("organiser (承办单位)"), max_length=100, blank=True)
+    site_code = models.CharField(
+        _("website identification code (网站标识码)"), max_length=10, blank=True,
+        validators=[validate_site_code],
+    )
+    icp_number = models.CharField(
+        _("ICP filing number (ICP备案号)"), max_length=50, blank=True,
+        help_text=_("E.g. 粤ICP备05012345号. Linked to the MIIT filing site."),
+    )
+    police_number = models.CharField(
+        _("public security filing number (公安机关备案号)"), max_length=50, blank=True,
+        validators=[validate_police_number],
+        help_text=_("E.g. 粤公网安备 44152102000001号. Linked to the national filing site."),
+    )
+    conac_mark = models.ForeignKey(
+        get_image_model_string(), verbose_name=_("party and government website mark "
+                                                 "(党政机关网站标识)"),
+        null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+    )
+    conac_url = models.URLField(
+        _("address of the mark's certificate"), blank=True,
+        help_text=_("The page the mark links to, as given by the registration body."),
+    )
+    contact_address = models.CharField(_("address"), max_length=200, blank=True)
+    contact_phone = models.CharField(_("phone"), max_length=50, blank=True)
+    contact_email = models.EmailField(_("email"), blank=True)
+    sitemap_page = models.ForeignKey(
+        Page, verbose_name=_("site map"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    accessibility_page = models.ForeignKey(
+        Page, verbose_name=_("accessibility statement"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+
     panels = [
         FieldPanel("portal_name"),
         MultiFieldPanel(
             [FieldPanel("guide_page"), FieldPanel("rules_page"), FieldPanel("catalogue_page"),
              FieldPanel("annual_reports_page"), FieldPanel("on_request_page")],
             heading=_("Section navigation"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("sponsor"), FieldPanel("organiser"), FieldPanel("site_code"),
+             FieldPanel("icp_number"), FieldPanel("police_number"), FieldPanel("conac_mark"),
+             FieldPanel("conac_url")],
+            heading=_("Footer identifiers"),
+            help_text=_("Each identifier is shown in the footer of every public page once it "
+                        "is filled in."),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("contact_address"), FieldPanel("contact_phone"),
+             FieldPanel("contact_email"), FieldPanel("sitemap_page"),
+             FieldPanel("accessibility_page")],
+            heading=_("Contact and help pages"),
         ),
     ]
 
@@ -74,4 +157,39 @@ class PublicSiteSettings(BaseSiteSetting):
             if pk in pages
         ]
 
+    def footer_identifiers(self) -> list[FooterLine]:
+        """The filled-in identifiers, in the order portals show them."""
+        lines = [
+            FooterLine("sponsor", _("Sponsor"), self.sponsor),
+            FooterLine("organiser", _("Organiser"), self.organiser),
+            FooterLine("site_code", _("Website identification code"), self.site_code),
+            FooterLine("icp", "", self.icp_number, ICP_FILING_URL),
+        ]
+        if self.police_number:
+            digits = re.search(r"\d{14}", self.police_number)
+            url = POLICE_FILING_URL.format(code=digits.group(0)) if digits else ""
+            # The number names itself (粤公网安备 …号), as 粤ICP备 …号 does: no label.
+            lines.append(FooterLine("police", "", self.police_number, url))
+        return [line for line in lines if line.text]
 
+    def footer_contacts(self) -> list[FooterLine]:
+        lines = [
+            FooterLine("address", _("Address"), self.contact_address),
+            FooterLine("phone", _("Phone"), self.contact_phone, tel_url(self.contact_phone)),
+            FooterLine("email", _("Email"), self.contact_email,
+                       f"mailto:{self.contact_email}" if self.contact_email else ""),
+        ]
+        return [line for line in lines if line.text]
+
+    def footer_links(self) -> list[tuple[str, str, Page]]:
+        """(key, label, page) of the site map and accessibility statement, if live and public."""
+        wanted = [("sitemap", _("Site map"), self.sitemap_page_id),
+                  ("accessibility", _("Accessibility statement"), self.accessibility_page_id)]
+        pages = Page.objects.live().public().in_bulk([pk for *_x, pk in wanted if pk])
+        return [(key, label, pages[pk]) for key, label, pk in wanted if pk in pages]
+
+
+def tel_url(phone: str) -> str:
+    """A tel: link for a single number such as 0660-6612345; none for several numbers."""
+    digits = re.sub(r"[\s()（）-]", "", phone or "")
+    return f"tel:{digits}" if re.fullmatch(r"\+?\d{5,15}", digits) else ""

@@ -6,7 +6,7 @@
 - ``{% govinfo_portal_name %}``, ``{% govinfo_large_text as large %}``,
   ``{% govinfo_text_size_url "large" %}``, ``{% govinfo_leave_base %}``,
   ``{% govinfo_search_url %}`` and
-  ``{% govinfo_section_nav %}`` for base templates.
+  ``{% govinfo_section_nav %}`` and ``{% govinfo_footer %}`` for base templates.
 """
 
 from urllib.parse import urlencode
@@ -97,3 +97,20 @@ def govinfo_section_nav(context) -> dict:
     for item in marked:
         item["current"] = item is deepest
     return {"links": items, "request": request}
+
+
+@register.inclusion_tag("govinfo_core/includes/footer.html", takes_context=True)
+def govinfo_footer(context) -> dict:
+    """The footer's identifiers, contacts and help pages from the public site settings; each
+    shown only when set."""
+    request = context.get("request")
+    config = public.site_settings(request)
+    return {
+        "request": request,
+        "portal_name": public.portal_name(request),
+        "config": config,
+        "identifiers": config.footer_identifiers() if config else [],
+        "contacts": config.footer_contacts() if config else [],
+        "links": [(key, label, target.get_url(request))
+                  for key, label, target in config.footer_links()] if config else [],
+    }
