@@ -102,7 +102,8 @@ def test_mark_bottom_centre_linked_and_help_pages_only_when_live(client, config,
     href = foot.select_one(".govinfo-footer__conac a")["href"]
     assert href.startswith("/govinfo/leave/?url=https%3A%2F%2Fbszs.conac.cn%2F"), href
     links = [a.get_text() for a in foot.select(".govinfo-footer__links a")]
-    assert links == [gettext("Accessibility statement")]  # the site map is a draft: left out until it is live
+    # The site map is a draft: left out until it is live.
+    assert links == [gettext("Accessibility statement")]
 
 
 @pytest.mark.parametrize("field,value", [("site_code", "44152"), ("police_number", "粤公网安备")])
