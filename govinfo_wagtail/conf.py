@@ -75,6 +75,13 @@ DEFAULTS = {
     # Review: name of the group whose members may release at once with a written reason
     # (emergency release); None turns emergency release off.
     "EMERGENCY_RELEASE_GROUP": None,
+    # Front cache (docs/deployment.md): seconds a shared cache (Varnish, nginx, a CDN) keeps
+    # public pages, listings, feeds and report files (s-maxage; purged on every change); 0
+    # marks nothing public. Browsers get CACHE_BROWSER_MAX_AGE (max-age), the search page and
+    # API CACHE_SEARCH_MAX_AGE.
+    "CACHE_MAX_AGE": 600,
+    "CACHE_BROWSER_MAX_AGE": 0,
+    "CACHE_SEARCH_MAX_AGE": 60,
     # Folder of generated files that only guarded views serve (annual report PDFs): never
     # under MEDIA_ROOT or STATIC_ROOT. None: a folder "govinfo_private" beside MEDIA_ROOT.
     "PRIVATE_MEDIA_ROOT": None,

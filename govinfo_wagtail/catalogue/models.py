@@ -43,6 +43,9 @@ class CatalogueIndexPage(RoutablePageMixin, Page):
     ]
     template = "govinfo_catalogue/catalogue_index_page.html"
     _govinfo_subpage_models = None
+    # Front cache (core/frontcache.py): public, and purged when any page below it changes.
+    govinfo_public_cache = True
+    govinfo_lists_descendants = True
 
     @classmethod
     def clean_subpage_models(cls):
@@ -64,6 +67,9 @@ class CatalogueIndexPage(RoutablePageMixin, Page):
 
     def get_items(self):
         return live_disclosures(root=self)
+
+    def get_cached_paths(self):
+        return ["/", self.reverse_subpage("rss"), self.reverse_subpage("atom")]
 
     @path("")
     def listing(self, request):
@@ -191,9 +197,40 @@ class CatalogueCollectionPage(Page):
         ),
     ]
     template = "govinfo_catalogue/catalogue_collection_page.html"
+    govinfo_public_cache = True
 
     class Meta:
         verbose_name = _("catalogue collection")
+
+    def govinfo_listing_matches(self, page) -> bool:
+        """Whether ``page`` (in any state, live or not) meets the criteria: the front cache
+        purges this collection when a page it lists, or listed, changes."""
+        from ..core.queries import topic_and_descendant_ids
+
+        if not isinstance(page, DisclosurePage):
+            return False
+        cache = self.__dict__.setdefault("_govinfo_criteria", {})
+        if "topics" not in cache:
+            topic_ids: set[int] = set()
+            for topic in self.topics.all():
+                topic_ids |= topic_and_descendant_ids(topic)
+            cache["topics"] = topic_ids
+            cache["agencies"] = {a.pk for a in self.agencies.all()}
+            cache["types"] = {ct.pk for ct in self.page_types.all()}
+        if cache["topics"] and page.topic_id not in cache["topics"]:
+            return False
+        if cache["agencies"] and page.agency_id not in cache["agencies"]:
+            return False
+        if cache["types"] and page.content_type_id not in cache["types"]:
+            return False
+        year = page.published_date.year if page.published_date else None
+        if (self.year_from or self.year_to) and year is None:
+            return False
+        if self.year_from and year < self.year_from:
+            return False
+        if self.year_to and year > self.year_to:
+            return False
+        return not self.validity or page.validity == self.validity
 
     def get_items(self, site=None):
         return filter_disclosures(

@@ -14,11 +14,13 @@ class CoreConfig(AppConfig):
         from wagtail.models import Revision
 
         from . import checks  # noqa: F401 (registers the system checks)
+        from .frontcache import connect_signals
         from .guard import check_page_save, clear_unapproved_schedule, finish_scheduled_release
 
         # Every model's saves, not only the disclosure classes': a generic Page instance
         # or a fixture row of a disclosure page is checked too.
         pre_save.connect(check_page_save, dispatch_uid="govinfo_core_release_guard")
         post_save.connect(finish_scheduled_release, dispatch_uid="govinfo_core_scheduled")
+        connect_signals()  # front cache purges on release and take-down
         post_save.connect(clear_unapproved_schedule, sender=Revision,
                           dispatch_uid="govinfo_core_unapproved_schedule")

@@ -427,6 +427,8 @@ class DisclosurePage(Page):
     exclude_fields_in_copy = ["index_number"]
 
     is_creatable = False
+    # Public responses a front cache may keep (core/frontcache.py).
+    govinfo_public_cache = True
     # Indexed after commit by govinfo_wagtail.search.indexing, not inside the transaction.
     search_auto_update = False
 
@@ -512,6 +514,14 @@ class DisclosurePage(Page):
             text = backend_text(index_text(*parts))
             memo = self.__dict__["_govinfo_search_text"] = (parts, text)
         return memo[1]
+
+    def get_cache_partners(self):
+        """Pages whose public page shows this one (core/frontcache.py): the document that
+        changed its validity lists it, and the documents it changed link to it."""
+        partners = [self.validity_changed_by] if self.validity_changed_by_id else []
+        if self.pk:
+            partners += list(self.superseded_documents.all())
+        return partners
 
     def get_superseded_documents(self):
         """Live disclosure pages whose validity this page changed (they link back here)."""

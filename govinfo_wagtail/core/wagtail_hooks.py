@@ -7,6 +7,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from . import admin_i18n
 from .documents import refuse_unreleased_document
+from .frontcache import serve_page_hook
 from .language import activate_public_language
 from .models import Agency, Topic
 from .release import RELEASE_LOG_ACTION, SCHEDULED_LOG_ACTION
@@ -39,6 +40,9 @@ class DisclosureViewSetGroup(SnippetViewSetGroup):
 
 
 register_snippet(DisclosureViewSetGroup)
+
+# Cache-Control for the package's public page types (core/frontcache.py).
+hooks.register("on_serve_page", serve_page_hook)
 
 
 @hooks.register("register_log_actions")

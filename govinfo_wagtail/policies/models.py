@@ -117,6 +117,14 @@ class PolicyDocumentPage(_ReleaseRulesMixin, DisclosurePage):
     def get_issuing_agency(self) -> Agency | None:
         return self.issuing_agency or self.agency
 
+    def get_cache_partners(self):
+        """The front cache purges a policy's interpretations with it (core/frontcache.py)."""
+        partners = super().get_cache_partners()
+        if self.pk:
+            partners += [link.interpretation for link in
+                         self.interpretation_links.select_related("interpretation")]
+        return partners
+
     def get_live_interpretations(self):
         return (InterpretationPage.objects.released().public()
                 .filter(policy_links__policy=self).distinct().order_by("-published_date", "pk"))
@@ -147,6 +155,11 @@ class InterpretationPage(_ReleaseRulesMixin, DisclosurePage):
     class Meta:
         verbose_name = _("policy interpretation")
         verbose_name_plural = _("policy interpretations")
+
+    def get_cache_partners(self):
+        """The front cache purges the interpreted policies with it (core/frontcache.py):
+        those linked in this version (in memory for a revision's version)."""
+        return super().get_cache_partners() + self.get_policies()
 
     def get_policies(self) -> list[PolicyDocumentPage]:
         """The interpreted policies in the editor's order (whatever their status)."""

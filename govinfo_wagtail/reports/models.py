@@ -178,6 +178,21 @@ class AnnualReportPage(RoutablePageMixin, DisclosurePage):
         """The generated PDF's record, if there is one."""
         return AnnualReportPDF.objects.filter(page_id=self.pk).first()
 
+    def get_cached_paths(self):
+        """The page, its PDF and table downloads: what the front cache purges with it."""
+        from .views import DOWNLOADS
+
+        return ["/", self.reverse_subpage("pdf")] + [
+            self.reverse_subpage("tables", args=(ext,)) for ext in DOWNLOADS]
+
+    def get_cache_partners(self):
+        """The agency section: every report of the agency lists the others."""
+        from .views import agency_reports
+
+        others = agency_reports(self).exclude(pk=self.pk)
+        return super().get_cache_partners() + list(
+            others.only("pk", "url_path", "depth", "path", "live"))
+
     # -- public routes -----------------------------------------------------------------
 
     @path("")

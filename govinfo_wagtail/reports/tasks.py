@@ -8,6 +8,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from django_tasks import task
 
+from ..core import frontcache
 from .models import AnnualReportPage, AnnualReportPDF
 from .pdf import build_report_pdf, generated_name
 
@@ -41,3 +42,5 @@ def generate_report_pdf(page_id: int, revision_id: int | None = None) -> None:
     record.save()
     if old and old != record.file.name:
         record.file.storage.delete(old)
+    # The page now links its PDF, and pdf/ serves the new file.
+    frontcache.schedule(page)

@@ -112,9 +112,14 @@ class DisclosureSearchPage(Page):
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     template = "govinfo_search/search_page.html"
+    # Front cache (core/frontcache.py): short-lived, and purged on every change of content.
+    govinfo_public_cache = "search"
 
     class Meta:
         verbose_name = _("disclosure search page")
+
+    def govinfo_listing_matches(self, page) -> bool:
+        return True
 
     def serve(self, request, *args, **kwargs):
         from .views import render_search

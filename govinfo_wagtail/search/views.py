@@ -14,6 +14,7 @@ from wagtail.models import Page, Site
 
 from ..conf import govinfo_settings
 from ..core import public
+from ..core.frontcache import mark_public
 from ..core.language import public_language
 from ..core.models import Agency, Topic, Validity
 from ..text import analysis
@@ -298,7 +299,8 @@ def render_search(request: HttpRequest, page=None) -> HttpResponse:
 
 @public_language
 def search_view(request: HttpRequest) -> HttpResponse:
-    return render_search(request)
+    return mark_public(request, render_search(request),
+                       max_age=govinfo_settings.CACHE_SEARCH_MAX_AGE)
 
 
 @public_language
@@ -327,7 +329,7 @@ def api_search_view(request: HttpRequest) -> JsonResponse:
     for name, rows in facets.items():
         for row in rows:
             row["selected"] = name in active and str(row["value"]) == str(active[name])
-    return _json({
+    response = _json({
         "count": results.count,
         # True when count and facet counts are estimates (a very common word; docs/search.md)
         "approximate": results.approximate,
@@ -338,6 +340,7 @@ def api_search_view(request: HttpRequest) -> JsonResponse:
         "facets": facets,
         "suggestions": [{"q": q, "count": n} for q, n in results.suggestions],
     })
+    return mark_public(request, response, max_age=govinfo_settings.CACHE_SEARCH_MAX_AGE)
 
 
 def _result(request: HttpRequest, hit, known) -> dict:
