@@ -1,6 +1,9 @@
 """The sign-off sheet (审签单) of one release: who submitted the page, who passed each gate
-with which checklist and opinion, which automated findings were overridden and why, and how
-the page went live. Printable as a PDF from the admin.
+with which checklist and opinion (a signature and date line for each), the whole history of
+the review that released it (returns, resubmissions, restarts at the first gate), which
+automated findings were overridden and why, and how the page went live: after the last gate
+the system releases it (nobody "publishes" it), otherwise the person who ordered the release
+is named with the reason. Printable as a PDF from the admin.
 
 A release is the log entry the release service writes (``govinfo_core.release``); everything
 else is read from Wagtail's workflow records and the review's own models, so the sheet shows
@@ -25,7 +28,7 @@ from ..core.release import RELEASE_LOG_ACTION, ReleaseReason
 from ..pdf.fetcher import SiteOnlyURLFetcher
 from ..pdf.fonts import font_stack
 from ..pdf.render import render_pdf
-from .gates import GATE_DECISION_LOG_ACTION
+from .gates import GATE_DECISION_LOG_ACTION, RESTART_LOG_ACTION
 from .models import (
     CheckOverride,
     Decision,
@@ -57,6 +60,19 @@ class GateDecision:
 
 
 @dataclass
+class HistoryEvent:
+    """One step of the review that released the page, as the log recorded it."""
+
+    at: datetime
+    what: str
+    who: str
+    gate: str = ""
+    opinion: str = ""
+    revision_id: int | None = None
+    returned: bool = False
+
+
+@dataclass
 class SignoffSheet:
     entry: PageLogEntry
     page: Page
@@ -69,6 +85,7 @@ class SignoffSheet:
     submitter: str = ""
     submitted_at: datetime | None = None
     gates: list[GateDecision] = field(default_factory=list)
+    history: list[HistoryEvent] = field(default_factory=list)
     overrides: list[CheckOverride] = field(default_factory=list)
     released_at: datetime | None = None
     reason: str = ""
@@ -94,6 +111,20 @@ class SignoffSheet:
     @property
     def is_emergency(self) -> bool:
         return self.reason == ReleaseReason.EMERGENCY
+
+    @property
+    def released_by_system(self) -> bool:
+        """Released by the release service when the last gate passed: no person released it
+        (the last reviewer passed a gate, as the others did)."""
+        return self.reason == ReleaseReason.REVIEW
+
+    @property
+    def last_gate(self) -> GateDecision | None:
+        return self.gates[-1] if self.gates else None
+
+    @property
+    def returns(self) -> int:
+        return sum(1 for event in self.history if event.returned)
 
 
 def release_entries():
@@ -169,6 +200,44 @@ def _checklists(page_id: int, states: list[ReviewGateTaskState]) -> dict[int, li
     return lists
 
 
+def _history(page_id: int, workflow_state, until: datetime) -> list[HistoryEvent]:
+    """The review of the released version from its submission to the release: every
+    decision (returns too), resubmission and restart at the first gate, from the log."""
+    if workflow_state is None:
+        return []
+    labels = {
+        "wagtail.workflow.start": gettext("Submitted for review"),
+        "wagtail.workflow.resume": gettext("Resubmitted for review"),
+        RESTART_LOG_ACTION: gettext("Content changed: review back to the first gate"),
+    }
+    entries = (
+        PageLogEntry.objects.filter(
+            page_id=page_id, timestamp__gte=workflow_state.created_at, timestamp__lte=until,
+            action__in=[*labels, GATE_DECISION_LOG_ACTION])
+        .select_related("user").order_by("timestamp", "pk")
+    )
+    events = []
+    for entry in entries:
+        data = entry.data or {}
+        if entry.action == "wagtail.workflow.start":
+            started = (data.get("workflow") or {}).get("id")
+            if started is not None and started != workflow_state.workflow_id:
+                continue
+        if entry.action == GATE_DECISION_LOG_ACTION:
+            returned = data.get("decision") == Decision.RETURNED
+            events.append(HistoryEvent(
+                at=entry.timestamp, who=_name(entry.user), gate=str(data.get("gate", "")),
+                what=str(Decision.RETURNED.label if returned else Decision.PASSED.label),
+                opinion=str(data.get("opinion", "") or ""),
+                revision_id=data.get("revision_id") or entry.revision_id, returned=returned))
+        else:
+            gate = str(data.get("from_gate", "")) if entry.action == RESTART_LOG_ACTION else ""
+            events.append(HistoryEvent(at=entry.timestamp, what=labels[entry.action],
+                                       who=_name(entry.user), gate=gate,
+                                       revision_id=entry.revision_id))
+    return events
+
+
 def build_signoff_sheet(entry: PageLogEntry) -> SignoffSheet:
     page = entry.page.specific
     data = entry.data or {}
@@ -200,6 +269,7 @@ def build_signoff_sheet(entry: PageLogEntry) -> SignoffSheet:
     if workflow_state is not None:
         sheet.submitter = _name(workflow_state.requested_by)
         sheet.submitted_at = workflow_state.created_at
+        sheet.history = _history(page.pk, workflow_state, entry.timestamp)
     checklists = _checklists(page.pk, states)
     for state in states:
         task = state.task.specific
@@ -250,6 +320,13 @@ table.govinfo-sheet th.govinfo-section { text-align: center; font-size: 12pt;
 table.govinfo-sheet tr { page-break-inside: avoid; }
 table.govinfo-gate { page-break-inside: avoid; }
 .govinfo-opinion { white-space: pre-wrap; min-height: 12mm; }
+td.govinfo-sign { height: 12mm; }
+table.govinfo-history { font-size: 9.5pt; }
+table.govinfo-history col.govinfo-when { width: 27mm; }
+table.govinfo-history col.govinfo-step { width: 30mm; }
+table.govinfo-history col.govinfo-who { width: 30mm; }
+table.govinfo-history col.govinfo-version { width: 12mm; }
+table.govinfo-history tr.govinfo-returned td { font-weight: bold; }
 ul.govinfo-checklist { list-style: none; margin: 0; padding: 0; }
 ul.govinfo-checklist li { margin: 0; }
 .govinfo-mark { font-family: %(font)s; }

@@ -13,7 +13,7 @@ from wagtail.models import Page, PageLogEntry
 from govinfo_wagtail.core.release import RELEASE_LOG_ACTION, ReleaseReason
 from govinfo_wagtail.pdf.fonts import FAMILY
 from govinfo_wagtail.review.inspection import check_revision
-from govinfo_wagtail.review.models import EmergencyRelease, LexiconWord
+from govinfo_wagtail.review.models import Decision, EmergencyRelease, LexiconWord
 from govinfo_wagtail.review.services import emergency_release, record_retrospective_review
 from govinfo_wagtail.review.signoff import build_signoff_sheet, render_signoff_html
 from tests.review.conftest import current, pass_gate, submit
@@ -227,3 +227,63 @@ def test_location_labels_of_attachment_parts():
     assert gettext("comments and annotations") in location_label(
         None, "attachment:a.docx:metadata:comment:1:author")
     assert location_label(None, "nonexistent") == "nonexistent"
+
+
+# --- who released it, signature lines, the whole course of the review -----------------------
+
+
+def test_the_system_releases_after_the_last_gate_and_each_gate_has_a_signature_line(
+    released, tmp_path, client, users
+):
+    sheet = build_signoff_sheet(released)
+    assert sheet.released_by_system and sheet.last_gate.gate == "文字审核"
+    html = render_signoff_html(sheet)
+    assert html.count("data-signature") == 3
+    assert "data-released-by-system" in html
+    text = squash(re.sub(r"<[^>]+>", "", html))
+    said = squash(gettext(
+        "The system, on the pass of the last gate (%(gate)s, passed by %(reviewer)s); no person "
+        "released it separately.") % {"gate": "文字审核", "reviewer": "王文字（wording）"})
+    assert said in text
+    # Nobody is named as the one who released it: the last reviewer only passed a gate.
+    assert squash(gettext("Ordered by")) not in text
+    assert text.count(squash(gettext("Signature"))) == 3
+    client.force_login(users["siteadmin"])
+    pdf = pdf_text(client.get(sheet_url(released)).content, tmp_path)
+    assert pdf.count(squash(gettext("Signature"))) == 3
+
+
+def test_the_sheet_shows_the_whole_review_with_its_returns(users, draft, tmp_path, client):
+    from tests.review.conftest import return_gate
+    from tests.review.test_resubmission import edit, resubmit
+
+    state = submit(draft, users["editor"])
+    pass_gate(state, users["political"])
+    return_gate(state, users["policy"], "请补充政策依据。")
+    edit(draft, users["editor"], summary="关于道路养护的通知（已补充依据）")
+    resubmit(state, users["editor"])
+    pass_gate(state, users["political"])
+    pass_gate(state, users["policy"])
+    return_gate(state, users["wording"], "标点需统一。")
+    edit(draft, users["editor"], summary="关于道路养护的通知（已补充依据，标点统一）")
+    resubmit(state, users["editor"])
+    for role in ("political", "policy", "wording"):
+        pass_gate(state, users[role])
+    entry = PageLogEntry.objects.get(page=draft, action=RELEASE_LOG_ACTION)
+
+    sheet = build_signoff_sheet(entry)
+    steps = [(e.gate, e.what) for e in sheet.history]
+    passed, returned = str(Decision.PASSED.label), str(Decision.RETURNED.label)
+    assert steps[0] == ("", gettext("Submitted for review"))
+    assert [s for s in steps if s[1] in (passed, returned)] == [
+        ("政治审核", passed), ("政策审核", returned),
+        ("政治审核", passed), ("政策审核", passed), ("文字审核", returned),
+        ("政治审核", passed), ("政策审核", passed), ("文字审核", passed)]
+    assert steps.count(("", gettext("Resubmitted for review"))) == 2
+    assert sheet.returns == 2
+    # The gates of the released version, once each, in order.
+    assert [g.gate for g in sheet.gates] == ["政治审核", "政策审核", "文字审核"]
+    client.force_login(users["siteadmin"])
+    text = pdf_text(client.get(sheet_url(entry)).content, tmp_path)
+    assert "请补充政策依据。" in text and "标点需统一。" in text
+    assert text.index("请补充政策依据。") < text.index("标点需统一。")
