@@ -163,7 +163,9 @@ class InterpretationPage(_ReleaseRulesMixin, DisclosurePage):
 
     def get_policies(self) -> list[PolicyDocumentPage]:
         """The interpreted policies in the editor's order (whatever their status)."""
-        return [link.policy for link in self.policy_links.all() if link.policy_id]
+        # One query for the links and their policies, not one per policy (bench_render).
+        links = self.policy_links.select_related("policy")
+        return [link.policy for link in links if link.policy_id]
 
     def get_public_policies(self):
         """Live, public policies, for links; the others are named in a notice."""

@@ -1,0 +1,211 @@
+"""Rendering cost of every public page type, uncached (Django alone, no front cache): the
+median time of a full request through Django's test client, beside a plain Wagtail page with
+the same title and body in the same site template (the baseline, measured in the same run),
+and the number of queries with 1 and with 20 related items (attachments, interpretations,
+policies, amended documents, listed items, the agency's other reports). Goal: each page type
+at most 1.3x the plain page; query counts the same for 1 and 20.
+
+Run: .venv/bin/python benchmarks/bench_render.py [runs]
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+RUNS = 40
+BODY = "".join(f"<p>第{i}条　为加强农村公路养护管理，提高养护质量，根据有关规定，结合本县实际，"
+               f"制定本办法。各乡镇人民政府负责本辖区农村公路的日常养护工作。</p>"
+               for i in range(1, 13))
+TITLE = "关于加强农村公路养护管理的通知"
+
+
+def setup(database_url: str) -> None:
+    """tests.settings on ``database_url``, with the example site's HomePage (title and a
+    rich-text body) as the plain page, rendered in the package's site template."""
+    sys.path[:0] = [str(REPO), str(REPO / "example_site")]
+    os.environ["DATABASE_URL"] = database_url
+    from _django import setup_django
+
+    import tests.settings as test_settings
+
+    test_settings.INSTALLED_APPS = ["home", *test_settings.INSTALLED_APPS]
+    test_settings.TEMPLATES[0]["DIRS"] = [str(HERE / "templates")]
+    setup_django(database_url)
+
+
+def build():
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.files.base import ContentFile
+    from home.models import HomePage
+    from wagtail.documents import get_document_model
+    from wagtail.models import Site
+
+    from govinfo_wagtail.catalogue.models import (
+        CatalogueCollectionPage,
+        CatalogueIndexPage,
+        CatalogueItemPage,
+    )
+    from govinfo_wagtail.core.models import Agency, Topic, Validity
+    from govinfo_wagtail.core.release import ReleaseReason, release
+    from govinfo_wagtail.policies.models import (
+        InterpretationPage,
+        InterpretedPolicy,
+        PolicyDocumentPage,
+    )
+    from govinfo_wagtail.reports.models import AnnualReportPage
+
+    site = Site.objects.get(is_default_site=True)
+    root = site.root_page
+    agency = Agency.objects.create(name="海丰县交通运输局", index_code="00704046X")
+    topic = Topic.objects.create(name="交通运输")
+    Document = get_document_model()
+
+    def live(parent, page):
+        page.live = False
+        parent.add_child(instance=page)
+        return release(page.save_revision(), reason=ReleaseReason.BENCHMARK,
+                       override_reason="benchmark")[0]
+
+    def meta(slug, **kwargs):
+        return {"title": TITLE, "slug": slug, "agency": agency, "topic": topic, "body": BODY,
+                "published_date": datetime.date(2026, 3, 1),
+                "document_number": "海交规〔2026〕1号", **kwargs}
+
+    plain = HomePage(title=TITLE, slug="plain", body=BODY)
+    plain.template = "bench/plain_page.html"
+    root.add_child(instance=plain)
+    plain.save_revision().publish()
+    HomePage.template = "bench/plain_page.html"
+
+    catalogues = {}
+    for n in (1, 20):
+        catalogues[n] = live(root, CatalogueIndexPage(title=f"目录{n}", slug=f"xxgk{n}"))
+    main = live(root, CatalogueIndexPage(title="政府信息公开目录", slug="xxgk"))
+    urls: dict[str, dict[int, str]] = {}
+
+    # Items with 1 / 20 attachments.
+    urls["catalogue item (attachments)"] = {}
+    for n in (1, 20):
+        docs = [Document.objects.create(title=f"附件{i}", file=ContentFile(
+            f"附件{i}：农村公路养护".encode(), name=f"a{n}-{i}.txt")) for i in range(n)]
+        attachments = json.dumps([{"type": "attachment", "value": {"document": d.pk,
+                                                                     "title": ""}}
+                                  for d in docs])
+        page = live(main, CatalogueItemPage(**meta(f"att{n}"), attachments=attachments))
+        urls["catalogue item (attachments)"][n] = page.url
+
+    # Items that amended 1 / 20 documents (listed under "documents changed by this").
+    urls["catalogue item (amended documents)"] = {}
+    for n in (1, 20):
+        page = live(main, CatalogueItemPage(**meta(f"amending{n}")))
+        for i in range(n):
+            live(main, CatalogueItemPage(**meta(f"amended{n}-{i}"), validity=Validity.AMENDED,
+                                         validity_changed_on=datetime.date(2026, 4, 1),
+                                         validity_changed_by=page))
+        urls["catalogue item (amended documents)"][n] = page.url
+
+    # A policy with 1 / 20 interpretations; an interpretation of 1 / 20 policies.
+    urls["policy (interpretations)"], urls["interpretation (policies)"] = {}, {}
+    for n in (1, 20):
+        policy = live(main, PolicyDocumentPage(**meta(f"policy{n}"), category="other",
+                                               requires_interpretation=False))
+        for i in range(n):
+            live(main, InterpretationPage(**meta(f"interp{n}-{i}"),
+                                          policy_links=[InterpretedPolicy(policy=policy)]))
+        urls["policy (interpretations)"][n] = policy.url
+        policies = [live(main, PolicyDocumentPage(**meta(f"p{n}-{i}"), category="other",
+                                                  requires_interpretation=False))
+                    for i in range(n)]
+        interp = live(main, InterpretationPage(
+            **meta(f"interp-of{n}"), policy_links=[InterpretedPolicy(policy=p)
+                                                   for p in policies]))
+        urls["interpretation (policies)"][n] = interp.url
+
+    # Catalogue listings and collections with 1 / 20 items.
+    urls["catalogue listing (items)"], urls["collection (items)"] = {}, {}
+    kind = ContentType.objects.get_for_model(CatalogueItemPage)
+    for n in (1, 20):
+        for i in range(n):
+            live(catalogues[n], CatalogueItemPage(**meta(f"item{i}")))
+        urls["catalogue listing (items)"][n] = catalogues[n].url
+        collection = CatalogueCollectionPage(title=f"集合{n}", slug=f"coll{n}")
+        collection.page_types.set([kind])
+        collection = live(catalogues[n], collection)
+        urls["collection (items)"][n] = collection.url
+
+    # An annual report with 1 / 20 reports of its agency (the agency section, the charts).
+    urls["annual report (agency's reports)"] = {}
+    for n in (1, 20):
+        other = Agency.objects.create(name=f"报告机关{n}", index_code=f"R{n}")
+        for year in range(2019, 2019 + n):
+            report = live(main, AnnualReportPage(
+                title=f"{year}年政府信息公开工作年度报告", slug=f"r{n}-{year}", year=year,
+                agency=other, overview=BODY, published_date=datetime.date(year + 1, 1, 20)))
+        urls["annual report (agency's reports)"][n] = report.url
+    return plain.url, urls
+
+
+def measure(client, url, runs):
+    from django.db import connection
+
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    queries = []
+
+    def count(execute, sql, params, many, context):
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        client.get(url)
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        response = client.get(url)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times) * 1000, len(queries)
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    runs = int(argv[0]) if argv else RUNS
+    with tempfile.TemporaryDirectory() as tmp:
+        setup(f"sqlite:///{Path(tmp) / 'render.sqlite3'}")
+        from django.test import Client
+        from django.test.utils import override_settings
+
+        with override_settings(TASKS={"default": {
+                "BACKEND": "django_tasks.backends.dummy.DummyBackend"}}):
+            plain_url, urls = build()
+        client = Client()
+        base_ms, base_q = measure(client, plain_url, runs)
+        load = os.getloadavg()
+        print(f"uncached render, median of {runs} requests (SQLite, Django test client; "
+              f"load average {load[0]:.2f} {load[1]:.2f})")
+        print(f"{'page type':36} {'1 item':>9} {'20 items':>9} {'x plain':>8} "
+              f"{'queries 1/20':>13}")
+        print(f"{'plain Wagtail page (baseline)':36} {base_ms:8.1f}ms {'':>9} {1:7.2f}x "
+              f"{base_q:>13}")
+        worst = 0.0
+        for name, by_n in urls.items():
+            ms1, q1 = measure(client, by_n[1], runs)
+            ms20, q20 = measure(client, by_n[20], runs)
+            ratio = ms1 / base_ms
+            worst = max(worst, ratio)
+            flag = "" if q1 == q20 else "  <- grows with related items"
+            print(f"{name:36} {ms1:8.1f}ms {ms20:8.1f}ms {ratio:7.2f}x {q1:>6}/{q20:<6}{flag}")
+        print(f"goal: <= 1.30x the plain page (worst {worst:.2f}x); equal query counts")
+
+
+if __name__ == "__main__":
+    main()

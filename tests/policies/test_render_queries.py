@@ -1,0 +1,72 @@
+"""A public page costs the same number of queries with 1 related item as with 20
+(benchmarks/bench_render.py prints the same counts for every page type)."""
+
+import pytest
+from django.db import connection
+
+from govinfo_wagtail.catalogue.models import CatalogueIndexPage, CatalogueItemPage
+from govinfo_wagtail.core.release import ReleaseReason, release
+from govinfo_wagtail.policies.models import InterpretationPage, InterpretedPolicy
+from tests.conftest import add_live
+from tests.policies.conftest import new_policy
+
+pytestmark = pytest.mark.django_db
+
+
+def queries(client, url) -> int:
+    client.get(url)  # warm: site root paths, content types
+    seen = []
+
+    def count(execute, sql, params, many, context):
+        seen.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(seen)
+
+
+def released_policies(catalogue, agency, prefix, n):
+    return [release(new_policy(catalogue, agency, title=f"政策{prefix}{i}",
+                               slug=f"{prefix}-{i}", document_number=f"海交规〔2026〕{i}号",
+                               requires_interpretation=False, category="other")
+                    .get_latest_revision(), reason=ReleaseReason.TEST)[0]
+            for i in range(n)]
+
+
+def test_an_interpretation_of_20_policies_costs_what_one_of_1_costs(client, catalogue, agency):
+    counts = {}
+    for n in (1, 20):
+        policies = released_policies(catalogue, agency, f"p{n}", n)
+        page = add_live(catalogue, InterpretationPage(
+            title=f"解读{n}", slug=f"interp-{n}", agency=agency,
+            policy_links=[InterpretedPolicy(policy=p) for p in policies]))
+        counts[n] = queries(client, page.url)
+    assert counts[1] == counts[20]
+
+
+def test_a_policy_with_20_interpretations_costs_what_one_with_1_costs(client, catalogue,
+                                                                        agency):
+    counts = {}
+    for n in (1, 20):
+        [policy] = released_policies(catalogue, agency, f"with{n}", 1)
+        for i in range(n):
+            add_live(catalogue, InterpretationPage(
+                title=f"解读{n}-{i}", slug=f"i{n}-{i}", agency=agency,
+                policy_links=[InterpretedPolicy(policy=policy)]))
+        counts[n] = queries(client, policy.url)
+    assert counts[1] == counts[20]
+
+
+def test_a_listing_of_20_items_costs_what_one_of_1_costs(client, root_page, agency):
+    counts = {}
+    for n in (1, 20):
+        catalogue = add_live(root_page, CatalogueIndexPage(title=f"目录{n}", slug=f"c{n}"))
+        for i in range(n):
+            add_live(catalogue, CatalogueItemPage(title=f"事项{i}", slug=f"item-{i}",
+                                                  agency=agency))
+        counts[n] = queries(client, catalogue.url)
+        counts[f"rss{n}"] = queries(client, catalogue.url + "feed/rss/")
+    assert counts[1] == counts[20]
+    assert counts["rss1"] == counts["rss20"]
