@@ -4,6 +4,7 @@ agencies, and the collection 现行有效信息. Loaded by ``govinfo_demo`` (cor
 from datetime import date
 
 from ..core.models import Validity
+from .demo_statutory import load_statutory_demo
 from .models import CatalogueCollectionPage, CatalogueIndexPage, CatalogueItemPage
 
 # (slug, title, agency, topic, document number, written, published, validity, summary, body)
@@ -80,3 +81,4 @@ def load_demo(context, log=print) -> None:
             intro="<p>本页列出现行有效的全部公开信息。</p>",
         )
         context.release_new(catalogue, collection)
+    load_statutory_demo(context, log)

@@ -24,6 +24,7 @@ from ..core.queries import (
     live_disclosures,
     years_published,
 )
+from .topic_tree import topic_tree
 
 
 def paginate(request, qs):
@@ -40,6 +41,8 @@ class CatalogueIndexPage(RoutablePageMixin, Page):
         "govinfo_catalogue.CatalogueItemPage",
         "govinfo_catalogue.CatalogueIndexPage",
         "govinfo_catalogue.CatalogueCollectionPage",
+        "govinfo_catalogue.DisclosureGuidePage",
+        "govinfo_catalogue.StatutoryContentPage",
     ]
     template = "govinfo_catalogue/catalogue_index_page.html"
     _govinfo_subpage_models = None
@@ -76,6 +79,7 @@ class CatalogueIndexPage(RoutablePageMixin, Page):
         items = self.get_items()
         form = CatalogueFilterForm(request.GET, years=years_published(items))
         page_obj = paginate(request, form.filter(items))
+        selected = form.cleaned_data.get("topic") if form.is_valid() else None
         query = request.GET.copy()
         query.pop("page", None)
         return self.render(
@@ -84,6 +88,7 @@ class CatalogueIndexPage(RoutablePageMixin, Page):
                 "filter_form": form,
                 "page_obj": page_obj,
                 "filter_query": f"{query.urlencode()}&" if query else "",
+                "topic_tree": topic_tree(items, selected.pk if selected else None),
                 "rss_url": self.get_url(request) + self.reverse_subpage("rss"),
                 "atom_url": self.get_url(request) + self.reverse_subpage("atom"),
             },
@@ -310,3 +315,10 @@ class ImportedItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.legacy_key or '-'} → {self.page_id}"
+
+
+from .statutory import (  # noqa: E402, F401
+    DisclosureGuidePage,
+    StatutoryCategoryTopic,
+    StatutoryContentPage,
+)
