@@ -39,7 +39,9 @@ DEFAULTS = {
     "IMPORT_MAX_CELL_CHARS": 100_000,
     "IMPORT_MAX_CELLS": 4_000_000,
     "IMPORT_MAX_UPLOAD_BYTES": 20 * 1024 * 1024,
-    # Name of the Django group whose members may import with --publish in the admin.
+    # Names of the default groups govinfo_setup creates and grants the package's permissions
+    # to (administrators, editors). Rights follow permissions, not these names: renaming a
+    # group keeps its rights (docs/permissions.md).
     "ADMIN_GROUP": "信息公开管理员",
     "EDITOR_GROUP": "信息员",
     # Reviewer groups of the three review gates (政治关、政策关、文字关), in order.
@@ -72,8 +74,9 @@ DEFAULTS = {
     "REVIEW_CHECKLIST_CONDITIONS": {
         "解读材料齐全": "govinfo_wagtail.review.checklists.interpretations_apply",
     },
-    # Review: name of the group whose members may release at once with a written reason
-    # (emergency release); None turns emergency release off.
+    # Deprecated: the permission govinfo_review.release_in_emergency decides who may release
+    # in an emergency. Read only to carry a site's group over (migration, govinfo_setup) and
+    # by the system check govinfo_review.W006, which asks to remove it.
     "EMERGENCY_RELEASE_GROUP": None,
     # Front cache (docs/deployment.md): seconds a shared cache (Varnish, nginx, a CDN) keeps
     # public pages, listings, feeds and report files (s-maxage; purged on every change); 0

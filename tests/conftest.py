@@ -51,6 +51,15 @@ def catalogue(root_page):
     return page
 
 
+def grant_permission(holder, permission: str) -> None:
+    """Give a group or a user the permission "app_label.codename", as the group editor does."""
+    from django.contrib.auth.models import Permission
+
+    app_label, codename = permission.split(".", 1)
+    perm = Permission.objects.get(content_type__app_label=app_label, codename=codename)
+    (holder.permissions if isinstance(holder, Group) else holder.user_permissions).add(perm)
+
+
 def add_draft(parent: Page, page: Page) -> Page:
     page.live = False
     parent.add_child(instance=page)

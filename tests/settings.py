@@ -18,6 +18,8 @@ INSTALLED_APPS = [
     "govinfo_wagtail.reports",
     "govinfo_wagtail.review",
     "govinfo_wagtail.search",
+    # A site's own app that uses the extension points (tests/example_extension).
+    "tests.example_extension",
     "wagtail.contrib.settings",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

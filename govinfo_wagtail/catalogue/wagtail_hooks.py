@@ -3,8 +3,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from ..core.permissions import permissions_named
 from . import admin_views
-from .importing import can_import_published
+from .importing import IMPORT_RELEASED_PERMISSION, can_import_published
 
 
 @hooks.register("register_admin_urls")
@@ -15,6 +16,12 @@ def register_catalogue_admin_urls():
         re_path(r"^govinfo/catalogue/(?P<catalogue_id>\d+)/export\.(?P<format>xlsx|csv)$",
                 admin_views.export_view, name="govinfo_catalogue_export"),
     ]
+
+
+@hooks.register("register_permissions")
+def register_import_permission():
+    """Importing items as released (a legacy migration), in Wagtail's group editor."""
+    return permissions_named(IMPORT_RELEASED_PERMISSION)
 
 
 class AdministratorsMenuItem(MenuItem):

@@ -8,6 +8,7 @@ workflow. That method is the extension point for setup steps (docs/architecture.
 
 from django.apps import apps
 from django.contrib.auth.models import Group, Permission
+from django.core.checks import run_checks
 from django.db import transaction
 
 from ..conf import govinfo_settings
@@ -88,6 +89,7 @@ def run_setup(log=print) -> None:
         created += was_created
     log(f"Topics: {created} created, {len(DEFAULT_TOPICS) - created} already present")
     run_setup_steps(log)
+    report_system_checks(log)
 
 
 def run_setup_steps(log=print) -> None:
@@ -96,3 +98,13 @@ def run_setup_steps(log=print) -> None:
         step = getattr(config, "govinfo_setup", None)
         if callable(step):
             step(log)
+
+
+def report_system_checks(log=print) -> list:
+    """The package's system checks (``manage.py check``: the project settings it needs), said
+    once more at the end of setup. Nothing is changed."""
+    messages = [m for m in run_checks() if (m.id or "").startswith("govinfo_")]
+    for message in messages:
+        hint = f" ({message.hint})" if message.hint else ""
+        log(f"WARNING: {message.id}: {message.msg}{hint}")
+    return messages

@@ -20,11 +20,11 @@ class ReviewConfig(AppConfig):
         from django.db.models.signals import post_save
         from wagtail.signals import post_page_move, task_rejected, task_submitted
 
+        from . import system_checks
         from .gates import on_page_saved
         from .models import ReviewGateTaskState
         from .notifications import notify_earlier_reviewers_of_return, replace_wagtail_notifiers
         from .outcomes import end as end_gate_action
-        from .setup import check_review_settings
         from .workflow_rules import (
             check_disclosure_workflows,
             check_workflow_admin_guard,
@@ -52,4 +52,4 @@ class ReviewConfig(AppConfig):
         post_page_move.connect(on_page_moved, dispatch_uid="govinfo_review_workflow_on_move")
         checks.register(check_disclosure_workflows, checks.Tags.database)
         checks.register(check_workflow_admin_guard, checks.Tags.urls)
-        checks.register(check_review_settings)
+        system_checks.register()

@@ -314,6 +314,14 @@ class EmergencyRelease(models.Model):
         verbose_name = _("emergency release")
         verbose_name_plural = _("emergency releases")
         ordering = ["-released_at"]
+        # Granted in Wagtail's group editor; govinfo_setup gives the second to the
+        # administrators' group. Nobody has the first until a site grants it.
+        permissions = [
+            ("release_in_emergency",
+             _("Can release pages at once in an emergency, before review")),
+            ("review_emergency_release",
+             _("Can record the retrospective review of emergency releases")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.page_id} @ {self.released_at:%Y-%m-%d %H:%M}"

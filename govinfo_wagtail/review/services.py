@@ -2,25 +2,29 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
-from ..conf import govinfo_settings
+from ..core.permissions import explicitly_granted
 
 EMERGENCY_LOG_ACTION = "govinfo_review.emergency_release"
 RETROSPECTIVE_LOG_ACTION = "govinfo_review.retrospective_review"
+EMERGENCY_RELEASE_PERMISSION = "govinfo_review.release_in_emergency"
+RETROSPECTIVE_REVIEW_PERMISSION = "govinfo_review.review_emergency_release"
 
 
 def may_release_in_emergency(user) -> bool:
-    name = govinfo_settings.EMERGENCY_RELEASE_GROUP
-    if not name or user is None or not user.is_authenticated or not user.is_active:
-        return False
-    # Membership only: superusers are not members by default.
-    return Group.objects.filter(name=name, user=user).exists()
+    """Emergency release skips the review gates, so it is off until a site grants the
+    permission to someone: being a superuser is not enough."""
+    return explicitly_granted(user, EMERGENCY_RELEASE_PERMISSION)
+
+
+def may_review_emergency_releases(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active
+                and user.has_perm(RETROSPECTIVE_REVIEW_PERMISSION))
 
 
 @transaction.atomic
@@ -54,6 +58,8 @@ def emergency_release(page, user, reason: str, *, override_reason: str = ""):
 
 
 def record_retrospective_review(emergency, user, note: str) -> None:
+    if not may_review_emergency_releases(user):
+        raise PermissionDenied(_("You may not review emergency releases."))
     if emergency.reviewed_at:
         return
     emergency.reviewed_by = user

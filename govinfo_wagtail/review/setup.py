@@ -1,18 +1,43 @@
 """The review's part of ``govinfo_setup``: the workflow 三审 on every disclosure tree, and the
-project settings the review needs (also a system check)."""
+review's permissions for the administrators' group. The project settings the review needs are
+system checks (:mod:`.system_checks`), which ``govinfo_setup`` prints."""
 
-from django.conf import settings
-from django.core import checks
+from django.contrib.auth.models import Group
 from wagtail.models import Page, Task
 
+from ..conf import govinfo_settings
+from ..core.setup import grant
 from .models import ReviewGateTask
-from .workflow import FINISH_WORKFLOW_ACTION
 from .workflow_rules import WORKFLOW_NAME, ensure_complete_workflow, ensure_review_workflow
+
+# The administrators keep the lexicon (错敏词) and review emergency releases afterwards.
+# Emergency release itself ("release_in_emergency") goes to nobody by default: a site grants
+# it in the group editor (docs/permissions.md).
+ADMIN_PERMISSIONS = [
+    ("govinfo_review", "add_lexiconword"),
+    ("govinfo_review", "change_lexiconword"),
+    ("govinfo_review", "delete_lexiconword"),
+    ("govinfo_review", "review_emergency_release"),
+]
 
 
 def setup_review(log=print) -> None:
+    grant(Group.objects.get(name=govinfo_settings.ADMIN_GROUP), ADMIN_PERMISSIONS)
+    grant_deprecated_emergency_group(log)
     setup_review_workflow(log)
-    check_project_settings(log)
+
+
+def grant_deprecated_emergency_group(log=print) -> None:
+    """A site that still names its emergency group in the deprecated setting, for a group
+    created after the upgrade's migration ran: that group gets the permission (once, here,
+    in the open; the system check govinfo_review.W006 asks to remove the setting)."""
+    name = govinfo_settings.EMERGENCY_RELEASE_GROUP
+    group = Group.objects.filter(name=name).first() if name else None
+    if group is None:
+        return
+    grant(group, [("govinfo_review", "release_in_emergency")])
+    log(f"Group {name} (GOVINFO_EMERGENCY_RELEASE_GROUP, deprecated) has the permission to "
+        "release in an emergency; grant it in Settings → Groups and remove the setting.")
 
 
 def setup_review_workflow(log=print) -> None:
@@ -35,27 +60,3 @@ def setup_review_workflow(log=print) -> None:
     # site chose a workflow for that page itself (the system check reports it then).
     for tree in ensure_complete_workflow(Page.get_first_root_node(), log=log):
         log(f"WARNING: {tree.describe()}")
-
-
-def check_project_settings(log=print) -> list[str]:
-    """Say which project settings the review needs and are missing (nothing is changed)."""
-    problems = []
-    if getattr(settings, "WAGTAIL_FINISH_WORKFLOW_ACTION", None) != FINISH_WORKFLOW_ACTION:
-        problems.append(
-            f'WAGTAIL_FINISH_WORKFLOW_ACTION = "{FINISH_WORKFLOW_ACTION}" is missing: without '
-            "it, pages that pass review are not released."
-        )
-    if not getattr(settings, "WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT", False):
-        problems.append(
-            "WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True is missing: without it, an "
-            "edit made during review is not reviewed again."
-        )
-    for problem in problems:
-        log(f"WARNING: add to your settings: {problem}")
-    return problems
-
-
-def check_review_settings(app_configs=None, **kwargs):
-    """``manage.py check``: the settings without which reviewed pages are not released."""
-    return [checks.Warning(problem, id="govinfo_review.W003")
-            for problem in check_project_settings(log=lambda *_: None)]

@@ -28,6 +28,7 @@ from .services import (
     RETROSPECTIVE_LOG_ACTION,
     emergency_release,
     may_release_in_emergency,
+    may_review_emergency_releases,
     record_retrospective_review,
 )
 from .signoff import build_signoff_pdf, build_signoff_sheet, may_view_signoff, release_entries
@@ -93,9 +94,9 @@ def emergency_release_view(request, page_id: int):
 
 def retrospective_review_view(request, pk: int):
     emergency = get_object_or_404(EmergencyRelease, pk=pk)
-    if request.method != "POST" or not emergency.page.permissions_for_user(
-        request.user
-    ).can_unpublish():
+    if request.method != "POST" or not may_review_emergency_releases(request.user) or not (
+        emergency.page.permissions_for_user(request.user).can_unpublish()
+    ):
         raise PermissionDenied
     record_retrospective_review(emergency, request.user, request.POST.get("note", "")[:2000])
     messages.success(request, _("Retrospective review recorded."))

@@ -14,6 +14,7 @@ from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from ..core.permissions import permissions_named
 from . import admin_refusals, outcomes, release_checks, views  # noqa: F401 (hooks)
 from .checks.findings import FindingKind
 from .gates import GATE_DECISION_LOG_ACTION, OVERRIDE_LOG_ACTION, RESTART_LOG_ACTION
@@ -23,8 +24,11 @@ from .notifications import may_see_notice_failures
 from .opinions import latest_return, return_notice
 from .services import (
     EMERGENCY_LOG_ACTION,
+    EMERGENCY_RELEASE_PERMISSION,
     RETROSPECTIVE_LOG_ACTION,
+    RETROSPECTIVE_REVIEW_PERMISSION,
     may_release_in_emergency,
+    may_review_emergency_releases,
 )
 
 
@@ -43,6 +47,13 @@ class LexiconViewSet(SnippetViewSet):
 
 
 register_snippet(LexiconViewSet)
+
+
+@hooks.register("register_permissions")
+def register_review_permissions():
+    """Emergency release and its retrospective review, in Wagtail's group editor (the
+    lexicon's permissions come with its snippet viewset)."""
+    return permissions_named(EMERGENCY_RELEASE_PERMISSION, RETROSPECTIVE_REVIEW_PERMISSION)
 
 
 @hooks.register("register_admin_urls")
@@ -218,10 +229,8 @@ class AwaitingReviewPanel(Component):
         self.request = request
 
     def get_context_data(self, parent_context=None):
-        from django.contrib.auth.models import Group
         from wagtail.models import TaskState
 
-        from ..conf import govinfo_settings
         from .models import EmergencyRelease, NoticeFailure, ReviewGateTask
 
         user = self.request.user
@@ -236,8 +245,7 @@ class AwaitingReviewPanel(Component):
                              "waited": timezone.now() - state.started_at})
         rows.sort(key=lambda r: r["since"])
         emergencies = []
-        admin_group = govinfo_settings.ADMIN_GROUP
-        if user.is_superuser or Group.objects.filter(name=admin_group, user=user).exists():
+        if may_review_emergency_releases(user):
             emergencies = list(EmergencyRelease.objects.filter(reviewed_at__isnull=True)
                                .select_related("page", "released_by"))
         notice_failures = []

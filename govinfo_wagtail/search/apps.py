@@ -12,8 +12,14 @@ class SearchConfig(AppConfig):
     def ready(self):
         from django.core import checks
 
-        from .checks import check_index_needs_rebuild
+        from .checks import (
+            check_admin_search_backend,
+            check_index_needs_rebuild,
+            check_search_cluster,
+        )
         from .indexing import connect_disclosure_indexing
 
         connect_disclosure_indexing()
         checks.register(check_index_needs_rebuild, checks.Tags.database)
+        checks.register(check_admin_search_backend)
+        checks.register(check_search_cluster)

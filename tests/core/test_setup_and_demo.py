@@ -1,3 +1,5 @@
+import io
+
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from wagtail.models import Page, Site, Workflow
@@ -27,13 +29,17 @@ def test_setup_is_idempotent_and_leaves_the_host_site_alone(db, root_page):
                                      codename="change_agency").exists()
 
 
-def test_setup_reports_missing_project_settings(db, settings, capsys):
-    from govinfo_wagtail.review.setup import check_project_settings
-
-    assert check_project_settings(log=lambda *_: None) == []
+def test_setup_reports_missing_project_settings(db, settings):
+    """govinfo_setup says what the system checks say (tests/core/test_system_checks.py)."""
+    out = io.StringIO()
+    call_command("govinfo_setup", stdout=out)
+    assert "WARNING" not in out.getvalue()
     del settings.WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT
-    problems = check_project_settings(log=lambda *_: None)
-    assert len(problems) == 1 and "REAPPROVAL" in problems[0]
+    out = io.StringIO()
+    call_command("govinfo_setup", stdout=out)
+    warnings = [line for line in out.getvalue().splitlines() if "WARNING" in line]
+    assert len(warnings) == 1 and "govinfo_review.W004" in warnings[0]
+    assert "WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT" in warnings[0]
 
 
 def test_demo_loads_twice_and_releases_through_the_release_service(db, root_page):

@@ -3,15 +3,16 @@
 import io
 
 import pytest
-from django.test import override_settings
 from openpyxl import load_workbook
 from wagtail.models import Page, PageLogEntry
 
+from govinfo_wagtail.conf import govinfo_settings
 from govinfo_wagtail.core.release import RELEASE_LOG_ACTION
 from govinfo_wagtail.review.gates import GATE_DECISION_LOG_ACTION, OVERRIDE_LOG_ACTION
 from govinfo_wagtail.review.inspection import check_revision
 from govinfo_wagtail.review.models import CheckOverride, EmergencyRelease, LexiconWord
 from govinfo_wagtail.review.services import emergency_release
+from tests.conftest import grant_permission
 from tests.review.conftest import current, is_live, pass_gate, return_gate, submit
 from tests.review.test_gates import refused
 
@@ -121,9 +122,12 @@ def test_emergency_release_is_off_by_default(users, draft):
     assert not is_live(draft)
 
 
-@override_settings(GOVINFO_EMERGENCY_RELEASE_GROUP="信息公开管理员")
 def test_emergency_release_by_a_member_is_logged_and_flagged(client, users, draft):
+    from django.contrib.auth.models import Group
     from django.core.exceptions import PermissionDenied, ValidationError
+
+    grant_permission(Group.objects.get(name=govinfo_settings.ADMIN_GROUP),
+                     "govinfo_review.release_in_emergency")
 
     with pytest.raises(PermissionDenied):
         emergency_release(draft, users["superuser"], "台风预警，须立即发布")

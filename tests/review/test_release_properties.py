@@ -64,6 +64,7 @@ from govinfo_wagtail.core.models import DisclosurePage, ReleaseRecord
 from govinfo_wagtail.core.release import ReleaseReason, release
 from govinfo_wagtail.review.models import GateKind, ReviewGateTask, ReviewGateTaskState
 from govinfo_wagtail.review.services import emergency_release
+from tests.conftest import grant_permission
 
 # Refusals a user may meet; everything else is a failure of the machine's run.
 # (ReleaseRefused, ReleaseBlocked, AliasRefused and the gates' GateRefused are all
@@ -213,7 +214,6 @@ def _workflow(name, *tasks):
 
 @pytest.fixture
 def world(users, agency, catalogue, root_page, settings, django_user_model):
-    settings.GOVINFO_EMERGENCY_RELEASE_GROUP = EMERGENCY_GROUP
     section = CatalogueIndexPage(title="交通专栏", slug="jiaotong")
     catalogue.add_child(instance=section)
     second = CatalogueIndexPage(title="第二目录", slug="xxgk2")
@@ -250,8 +250,9 @@ def world(users, agency, catalogue, root_page, settings, django_user_model):
     moderator = django_user_model.objects.create_user("moderator", "m@example.org", "pw")
     moderator.groups.add(moderators_group)
     emergency = django_user_model.objects.create_user("emergency", "e@example.org", "pw")
-    emergency.groups.add(Group.objects.get_or_create(name=EMERGENCY_GROUP)[0],
-                         Group.objects.get(name=govinfo_settings.EDITOR_GROUP))
+    emergency_group = Group.objects.get_or_create(name=EMERGENCY_GROUP)[0]
+    grant_permission(emergency_group, "govinfo_review.release_in_emergency")
+    emergency.groups.add(emergency_group, Group.objects.get(name=govinfo_settings.EDITOR_GROUP))
     ids.update(moderator=moderator.pk, emergency=emergency.pk)
     return World(users=ids, containers=[catalogue.pk, section.pk, second.pk],
                  workflows={k: w.pk for k, w in workflows.items()}, agency_id=agency.pk)

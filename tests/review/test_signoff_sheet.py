@@ -6,16 +6,17 @@ import subprocess
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
-from django.test import override_settings
 from django.utils.translation import gettext
 from wagtail.models import Page, PageLogEntry
 
+from govinfo_wagtail.conf import govinfo_settings
 from govinfo_wagtail.core.release import RELEASE_LOG_ACTION, ReleaseReason
 from govinfo_wagtail.pdf.fonts import FAMILY
 from govinfo_wagtail.review.inspection import check_revision
 from govinfo_wagtail.review.models import Decision, EmergencyRelease, LexiconWord
 from govinfo_wagtail.review.services import emergency_release, record_retrospective_review
 from govinfo_wagtail.review.signoff import build_signoff_sheet, render_signoff_html
+from tests.conftest import grant_permission
 from tests.review.conftest import current, pass_gate, submit
 
 OPINIONS = {
@@ -137,8 +138,14 @@ def test_audit_report_links_each_release_to_its_sheet(client, users, released):
     assert sheet_url(released) in links
 
 
-@override_settings(GOVINFO_EMERGENCY_RELEASE_GROUP="信息公开管理员")
-def test_sheet_of_an_emergency_release(client, users, draft, tmp_path):
+def test_sheet_of_an_emergency_release(client, users, draft, tmp_path, django_user_model):
+    grant_permission(Group.objects.get(name=govinfo_settings.ADMIN_GROUP),
+                     "govinfo_review.release_in_emergency")
+    # The retrospective review by someone in a group of the site's own with the permission.
+    auditors = Group.objects.create(name="事后复核")
+    grant_permission(auditors, "govinfo_review.review_emergency_release")
+    auditor = django_user_model.objects.create_user("auditor", "a@example.org", "pw")
+    auditor.groups.add(auditors)
     marker = squash(gettext("EMERGENCY RELEASE — published before review"))
     pending = squash(gettext("pending"))
     submit(draft, users["editor"])
@@ -153,10 +160,10 @@ def test_sheet_of_an_emergency_release(client, users, draft, tmp_path):
     assert "■" not in text
     assert "editor" in text
 
-    record_retrospective_review(EmergencyRelease.objects.get(page=draft), users["wording"],
+    record_retrospective_review(EmergencyRelease.objects.get(page=draft), auditor,
                                 "事后复核无误")
     text = pdf_text(client.get(sheet_url(entry)).content, tmp_path)
-    assert marker in text and "事后复核无误" in text and "wording" in text
+    assert marker in text and "事后复核无误" in text and "auditor" in text
     assert pending not in text
 
 
