@@ -76,10 +76,14 @@ def test_a_database_built_by_the_previous_version_migrates_without_loss(tmp_path
     migrate_current(database_url, extra)
     after = json.loads(run(REPO, extra / "snapshot.py", database_url, extra))
 
-    # Settings, agencies, pages (live or not, their live revision), index numbers, release
-    # records, revisions and reports: all as they were.
-    for key in ("public_site_settings", "disclosure_settings", "agencies", "pages",
-                "index_numbers", "release_records", "revisions", "reports", "group_members"):
+    # Settings keep every value they had (fields added since start empty or at defaults).
+    for key in ("public_site_settings", "disclosure_settings"):
+        assert [{field: row[field] for field in old} for row, old in
+                zip(after[key], before[key], strict=True)] == before[key], key
+    # Agencies, pages (live or not, their live revision), index numbers, release records,
+    # revisions, reports and group members: all as they were.
+    for key in ("agencies", "pages", "index_numbers", "release_records", "revisions",
+                "reports", "group_members"):
         assert after[key] == before[key], key
     assert after["public_site_settings"][0]["portal_name"] == "海丰县人民政府信息公开（升级测试）"
     # Every right a group had it still has; the rights once given by group names in
