@@ -24,6 +24,7 @@ from ..core.queries import (
     live_disclosures,
     years_published,
 )
+from ..core.slugs import GovinfoPageForm
 from .topic_tree import topic_tree
 
 
@@ -36,6 +37,7 @@ class CatalogueIndexPage(RoutablePageMixin, Page):
 
     intro = RichTextField(_("introduction"), blank=True)
 
+    base_form_class = GovinfoPageForm
     content_panels = Page.content_panels + [FieldPanel("intro")]
     subpage_types = [
         "govinfo_catalogue.CatalogueItemPage",
@@ -171,6 +173,8 @@ def disclosure_content_types():
 
 class CatalogueCollectionPage(Page):
     """A saved query over the catalogue (like Plone's Collection), e.g. 现行有效规范性文件."""
+
+    base_form_class = GovinfoPageForm
 
     intro = RichTextField(_("introduction"), blank=True)
     topics = ParentalManyToManyField(Topic, verbose_name=_("topics"), blank=True,

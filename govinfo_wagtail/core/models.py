@@ -16,6 +16,7 @@ from wagtail.search import index
 
 from ..text.html import html_to_text
 from .codes import is_valid_org_code, is_valid_uscc, normalise_org_code
+from .slugs import GovinfoPageForm
 
 
 def validate_agency_code(value: str) -> None:
@@ -344,6 +345,8 @@ class DisclosurePage(Page):
     table lets catalogue listings, collections, reports and search filter, sort, count and
     paginate across every disclosure page type in one query.
     """
+
+    base_form_class = GovinfoPageForm
 
     index_number = models.CharField(
         _("index number"), max_length=64, blank=True, editable=False, db_index=True,

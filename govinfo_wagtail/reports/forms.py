@@ -18,8 +18,8 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.forms.pages import WagtailAdminPageForm
 
+from ..core.slugs import GovinfoPageForm
 from .formats import CellRef, ReportFormat, format_for_year, normalise_data
 from .formats.validation import Issue, Level, cell_id, figures_without_note, validate
 from .tables import display_value, issue_list, render_table
@@ -145,7 +145,7 @@ class ReportTablesField(forms.Field):
         return value if isinstance(value, Mapping) else {"data": {}, "notes": {}}
 
 
-class AnnualReportPageForm(WagtailAdminPageForm):
+class AnnualReportPageForm(GovinfoPageForm):
     """Adds the table editor; blocks submission for review while the tables have errors."""
 
     def __init__(self, *args, **kwargs):

@@ -8,6 +8,8 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from ..core.slugs import GovinfoPageForm
+
 
 class SearchDocument(models.Model):
     """The analysed text and facet columns of one live, public disclosure page.
@@ -107,6 +109,8 @@ class IndexFailure(models.Model):
 
 class DisclosureSearchPage(Page):
     """A public search page editors can place anywhere; same view as /govinfo/search/."""
+
+    base_form_class = GovinfoPageForm
 
     intro = RichTextField(_("introduction"), blank=True)
 
