@@ -101,6 +101,10 @@ STATIC_ROOT = BASE_DIR.parent / "test-artifacts" / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = BASE_DIR.parent / "test-artifacts" / "media"
 
+# No requests to hosts outside the site from the admin (intranet sites): no Gravatar avatars,
+# no check for new Wagtail releases (docs/installation.md).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_SITE_NAME = "测试站"
 WAGTAILADMIN_BASE_URL = "http://testserver"
 # The package backend: Wagtail's database backend with the Chinese analysis (admin search).

@@ -102,6 +102,10 @@ MEDIA_ROOT = BASE_DIR / "media"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# No requests to hosts outside the site from the admin (intranet sites): no Gravatar avatars,
+# no check for new Wagtail releases (docs/installation.md).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_SITE_NAME = "海丰县信息公开示例站"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 # The package backend: Wagtail's database backend with the Chinese analysis (admin search).

@@ -433,7 +433,8 @@ def query_body(query, terms: list[str], *, page: int | None = None,
     Every term is required (operator "and"); relevance order is the ranking of services
     (``ranking_clauses``: own 文号/索引号, strong fields, adjacency, title; then BM25, in force,
     date); in date order a page whose own 文号 is the one queried still comes first; facet
-    counts are taken with all the query's filters applied, as in the database.
+    counts are taken with all the query's filters applied, as in the database (services.search
+    then counts each active facet without its own filter: ``facet_without``).
     """
     from .services import FACETS
 
@@ -530,6 +531,21 @@ def fill_results(results, response: dict, *, page: int, page_size: int,
             page=page_obj, kind=doc.kind_id, snippet=snippet(doc.plain, terms),
             exact_document_number=bool(dn_terms) and doc.document_number_key == dn_terms[0],
         ))
+
+
+def facet_without(query, terms: list[str], name: str) -> list[tuple[object, int]]:
+    """The rows of one active facet counted without its own filter (``services.search``)."""
+    from dataclasses import replace
+
+    from .services import SearchUnavailable
+
+    try:
+        body = query_body(replace(query, **{name: None}, page=1), cluster_terms(terms))
+        body.update(size=0, aggs={name: body["aggs"][name]})
+        body.pop("sort", None)
+        return parse_response(client().search(body))[1].get(name, [])
+    except (ClusterError, DatabaseError) as exc:
+        raise SearchUnavailable(str(exc)) from exc
 
 
 def search(query, terms: list[str], results) -> None:

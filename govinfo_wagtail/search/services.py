@@ -401,12 +401,26 @@ def search(query: SearchQuery) -> SearchResults:
 
     if cluster.enabled():  # GOVINFO_SEARCH_CLUSTER: the same index, served by the cluster
         cluster.search(query, terms, results)
+        for name in query.filters():
+            results.facets[name] = cluster.facet_without(query, terms, name)
         return results
     try:
         _run(query, terms, results)
+        for name in query.filters():
+            results.facets[name] = _facet_without(query, terms, name)
     except DatabaseError as exc:
         raise SearchUnavailable(str(exc)) from exc
     return results
+
+
+def _facet_without(query: SearchQuery, terms: list[str], name: str) -> list[tuple[object, int]]:
+    """The rows of one active facet counted without its own filter (the other filters
+    apply), so the page keeps offering the facet's other values with their counts: one
+    more count per active facet, bounded like the main count (sampled beyond the limit)."""
+    filters = {k: v for k, v in query.filters().items() if k != name}
+    other = SearchResults(query=query, terms=terms)
+    _count(_Sql(terms), filters, other)
+    return other.facets.get(name, [])
 
 
 def _run(query: SearchQuery, terms: list[str], results: SearchResults) -> None:

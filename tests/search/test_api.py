@@ -113,3 +113,24 @@ def test_400_message_is_in_the_sites_language(client, catalogue):
 def test_several_bad_parameters_each_named(client, catalogue):
     data = client.get(API, {"kind": "x", "year": "y", "validity": "z"}).json()
     assert set(data["parameters"]) == {"kind", "year", "validity"}
+
+
+def test_an_active_facet_keeps_its_other_values_with_counts(client, catalogue, agency, topic):
+    from govinfo_wagtail.core.models import Agency
+
+    finance = Agency.objects.create(name="海丰县财政局", index_code="007040638")
+    item(catalogue, "财政局部门预算", agency=finance, topic=topic, published=date(2021, 3, 1))
+    item(catalogue, "财政局三公经费预算", agency=finance, published=date(2022, 3, 1))
+    item(catalogue, "交通运输局部门预算", agency=agency, topic=topic, published=date(2022, 4, 1))
+    data = client.get(API, {"q": "预算", "agency": finance.pk}).json()
+    assert data["count"] == 2
+    # The agency facet: both agencies, counted under the other filters (none), one selected.
+    assert {(r["label"], r["count"], r["selected"]) for r in data["facets"]["agency"]} == {
+        (finance.name, 2, True), (agency.name, 1, False)}
+    # Other facets are narrowed by the agency as before.
+    assert {r["value"]: r["count"] for r in data["facets"]["year"]} == {2021: 1, 2022: 1}
+    both = client.get(API, {"q": "预算", "agency": finance.pk, "year": 2022}).json()
+    assert both["count"] == 1
+    assert {r["value"]: r["count"] for r in both["facets"]["year"]} == {2021: 1, 2022: 1}
+    assert {r["label"]: r["count"] for r in both["facets"]["agency"]} == {
+        finance.name: 1, agency.name: 1}
