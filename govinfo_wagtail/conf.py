@@ -97,6 +97,14 @@ DEFAULTS = {
     "TASK_LAG_WARNING": 300,
     # Failed tasks of the last N days are shown on the administrators' dashboard.
     "TASK_FAILED_WINDOW_DAYS": 7,
+    # Accounts (govinfo_wagtail.security, docs/security.md). A second factor (TOTP, with
+    # recovery codes) in the admin: False (off), True (administrators and reviewers), or
+    # "all" (every admin user).
+    "ADMIN_OTP_REQUIRED": False,
+    # Seconds without a request after which an admin session is signed out; None: off.
+    "ADMIN_SESSION_IDLE_TIMEOUT": None,
+    # Login log and admin action log: govinfo_logs purge refuses entries younger than this.
+    "LOG_RETENTION_DAYS": 183,
 }
 
 

@@ -45,6 +45,12 @@ INSTALLED_APPS = [
     # The database task queue of production (docs/deployment.md): its table exists in the
     # test database, and the worker tests run a real db_worker against it.
     "django_tasks_db",
+    # Account security (docs/security.md): installed, each part off until a test turns it on.
+    "govinfo_wagtail.security",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -55,7 +61,15 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "govinfo_wagtail.security.middleware.AdminAccountMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
+# django-axes records and locks only where a test turns it on (AXES_ENABLED and its backend
+# in AUTHENTICATION_BACKENDS: tests/security); client.login() elsewhere passes no request.
+AXES_ENABLED = False
+AXES_LOCKOUT_TEMPLATE = "govinfo_security/lockout.html"
+SILENCED_SYSTEM_CHECKS = ["axes.W003"]  # its backend is listed only by the tests that lock
 
 ROOT_URLCONF = "tests.urls"
 

@@ -24,6 +24,12 @@ INSTALLED_APPS = [
     "govinfo_wagtail.reports",
     "govinfo_wagtail.review",
     "govinfo_wagtail.search",
+    # Account security (docs/security.md): lockout, second factor, login log.
+    "govinfo_wagtail.security",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # Wagtail
     "wagtail.contrib.settings",
     "wagtail.contrib.forms",
@@ -56,6 +62,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "govinfo_wagtail.security.middleware.AdminAccountMiddleware",
+    "axes.middleware.AxesMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -116,3 +125,27 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "csv", "ofd", "wp
 # edit during review sends the page back to the first gate.
 WAGTAIL_FINISH_WORKFLOW_ACTION = "govinfo_wagtail.review.workflow.finish_workflow"
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
+
+# Accounts (等级保护; docs/security.md). DJANGO_ADMIN_OTP=0 turns the second factor off for a
+# quick local demo.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend",
+                           "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 0.5  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "govinfo_security/lockout.html"
+GOVINFO_ADMIN_OTP_REQUIRED = os.environ.get("DJANGO_ADMIN_OTP", "1") == "1"
+GOVINFO_ADMIN_SESSION_IDLE_TIMEOUT = 30 * 60
+GOVINFO_LOG_RETENTION_DAYS = 183
+OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 12}},
+    {"NAME": "govinfo_wagtail.security.validators.CharacterClassesValidator",
+     "OPTIONS": {"min_classes": 3}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]

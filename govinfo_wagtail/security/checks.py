@@ -1,0 +1,34 @@
+from django.conf import settings
+from django.core import checks
+
+from ..conf import govinfo_settings
+
+
+@checks.register(checks.Tags.security)
+def check_account_security(app_configs, **kwargs):
+    errors = []
+    middleware = list(settings.MIDDLEWARE)
+    ours = "govinfo_wagtail.security.middleware.AdminAccountMiddleware"
+    otp = "django_otp.middleware.OTPMiddleware"
+    if govinfo_settings.ADMIN_OTP_REQUIRED:
+        missing = [app for app in ("django_otp", "django_otp.plugins.otp_totp",
+                                   "django_otp.plugins.otp_static")
+                   if app not in settings.INSTALLED_APPS]
+        if missing or otp not in middleware or ours not in middleware:
+            errors.append(checks.Error(
+                "GOVINFO_ADMIN_OTP_REQUIRED is on, but the second factor is not wired in.",
+                hint=f"Add {', '.join(missing) or 'the django_otp apps'} to INSTALLED_APPS and "
+                     f"{otp} then {ours} to MIDDLEWARE (after AuthenticationMiddleware).",
+                id="govinfo_security.E001"))
+        elif middleware.index(otp) > middleware.index(ours):
+            errors.append(checks.Error(
+                f"{otp} must come before {ours} in MIDDLEWARE.", id="govinfo_security.E002"))
+    if govinfo_settings.ADMIN_SESSION_IDLE_TIMEOUT and ours not in middleware:
+        errors.append(checks.Error(
+            "GOVINFO_ADMIN_SESSION_IDLE_TIMEOUT is set, but the middleware that applies it "
+            "is not in MIDDLEWARE.", hint=f"Add {ours}.", id="govinfo_security.E003"))
+    if govinfo_settings.LOG_RETENTION_DAYS < 183:
+        errors.append(checks.Warning(
+            "GOVINFO_LOG_RETENTION_DAYS is below 183: 等级保护 asks for logs to be kept at "
+            "least six months.", id="govinfo_security.W001"))
+    return errors
