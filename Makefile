@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 PYTEST_ARGS ?=
 MANAGE := cd example_site && ../$(PY) manage.py
 
-.PHONY: demo demo-data test lint bench docs messages system-deps clean
+.PHONY: demo demo-data test lint bench loadtest docs messages system-deps clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,11 @@ lint: $(VENV)/.test
 
 bench: system-deps $(VENV)/.test
 	$(PY) benchmarks/run.py
+
+## make loadtest: gunicorn + PostgreSQL + Varnish on loopback, 32 clients for 60 s, with and
+## without the front cache (benchmarks/loadtest.py; LOADTEST_DATABASE_URL picks the database)
+loadtest: system-deps $(VENV)/.test
+	$(PY) benchmarks/loadtest.py
 
 docs: $(VENV)/.test
 	$(VENV)/bin/mkdocs build --strict --site-dir build/docs

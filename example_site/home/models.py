@@ -9,3 +9,5 @@ class HomePage(Page):
     body = RichTextField(blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("body")]
+    # A front cache may keep it like the package's public pages (docs/deployment.md).
+    govinfo_public_cache = True
