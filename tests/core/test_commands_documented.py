@@ -1,6 +1,7 @@
 """docs/commands.md names every management command of the package and every option it takes,
 and docs/commands.md lists every system check id the package can report."""
 
+import argparse
 import re
 from pathlib import Path
 
@@ -22,10 +23,24 @@ def test_every_command_and_option_is_documented():
         assert f"## {name}\n" in DOC, name
         section = DOC.split(f"## {name}\n", 1)[1].split("\n## ", 1)[0]
         parser = load_command_class(app, name).create_parser("manage.py", name)
-        own = [a for a in parser._actions if a.dest not in BASE_OPTIONS]
-        for action in own:
-            label = action.option_strings[0] if action.option_strings else action.dest.upper()
+        for label in option_labels(parser):
             assert f"`{label}" in section, f"{name}: {label}"
+
+
+def option_labels(parser) -> list[str]:
+    """Options as written in the docs: --name, or the positional's dest in capitals; the
+    operations of a command with subcommands by name, with their own options."""
+    labels = []
+    for action in parser._actions:
+        if action.dest in BASE_OPTIONS:
+            continue
+        if isinstance(action, argparse._SubParsersAction):
+            for operation, subparser in action.choices.items():
+                labels += [operation, *option_labels(subparser)]
+        else:
+            labels.append(action.option_strings[0] if action.option_strings
+                          else action.dest.upper())
+    return labels
 
 
 def test_every_system_check_id_is_documented():
