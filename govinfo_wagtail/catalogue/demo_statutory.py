@@ -8,6 +8,7 @@ from ..core.models import Topic, Validity
 from ..core.site_settings import PublicSiteSettings
 from .models import CatalogueCollectionPage, CatalogueItemPage
 from .statutory import DisclosureGuidePage, StatutoryCategoryTopic, StatutoryContentPage
+from .update_periods import ColumnKind, UpdatePeriod
 
 RULES_TOPIC = "政务公开制度"
 RULES = [
@@ -89,6 +90,11 @@ def load_statutory_demo(context, log=print) -> None:
         ]
         statutory = context.release_new(catalogue, statutory)
         log("Created the page 法定主动公开内容 at /xxgk/fdgknr/")
+
+    # Update periods of the inspection for the catalogue and its collections (the demo's
+    # items are from 2019-2020: the freshness panel shows them overdue).
+    UpdatePeriod.objects.get_or_create(page=catalogue, defaults={"kind": ColumnKind.NOTICE})
+    UpdatePeriod.objects.get_or_create(page=rules, defaults={"kind": ColumnKind.POLICY})
 
     config = PublicSiteSettings.for_site(context.site)
     chosen = {"guide_page": guide, "rules_page": rules, "catalogue_page": catalogue}

@@ -326,3 +326,4 @@ from .statutory import (  # noqa: E402, F401
     StatutoryCategoryTopic,
     StatutoryContentPage,
 )
+from .update_periods import UpdatePeriod  # noqa: E402, F401

@@ -14,7 +14,11 @@ PAGE_PERMISSIONS = {
     "ADMIN_GROUP": ["add", "change", "lock", "unlock", "bulk_delete", "publish"],
 }
 # Moving released items over from a legacy system (govinfo_import --publish, the admin).
-ADMIN_PERMISSIONS = [("govinfo_catalogue", "import_released")]
+# The column update periods: the freshness panel on the dashboard follows view_updateperiod.
+ADMIN_PERMISSIONS = [("govinfo_catalogue", "import_released")] + [
+    ("govinfo_catalogue", f"{action}_updateperiod")
+    for action in ("add", "change", "delete", "view")
+]
 
 
 def setup_catalogue(log=print) -> None:

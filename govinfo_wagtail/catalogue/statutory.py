@@ -177,12 +177,11 @@ class StatutoryContentPage(Page):
         verbose_name_plural = _("statutory disclosure content pages")
 
     def get_catalogue(self):
-        from .models import CatalogueIndexPage
-
         if self.catalogue_id:
-            return CatalogueIndexPage.objects.live().filter(pk=self.catalogue_id).first()
-        parent = self.get_parent()
-        return parent.specific if isinstance(parent.specific, CatalogueIndexPage) else None
+            page = Page.objects.live().filter(pk=self.catalogue_id).first()
+            return page.specific if page else None
+        parent = self.get_parent().specific
+        return parent if parent._meta.label == "govinfo_catalogue.CatalogueIndexPage" else None
 
     def categories(self, request=None) -> list[dict]:
         """Every category of art. 20, in order, with its topics, a catalogue link and the

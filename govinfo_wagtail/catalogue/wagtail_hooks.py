@@ -1,11 +1,17 @@
 from django.urls import path, re_path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.models import Site
 
 from ..core.permissions import permissions_named
 from . import admin_views
+from .freshness import freshness_report
 from .importing import IMPORT_RELEASED_PERMISSION, can_import_published
+from .update_periods import UpdatePeriod
 
 
 @hooks.register("register_admin_urls")
@@ -35,3 +41,45 @@ def register_import_menu_item():
         _("Catalogue import and export"), reverse("govinfo_catalogue_import"),
         icon_name="download", order=900,
     )
+
+
+class FreshnessPanel(Component):
+    """What an inspector would fail on column freshness, at a glance: shown to those who may
+    set the update periods, on their site's dashboard."""
+
+    name = "govinfo_freshness"
+    order = 60
+    template_name = "govinfo_catalogue/freshness_panel.html"
+
+    def __init__(self, report):
+        self.report = report
+
+    def get_context_data(self, parent_context=None):
+        report = self.report
+        return {"report": report, "vetoes": report.vetoes(), "overdue": report.overdue,
+                "due_soon": report.due_soon, "empty": report.empty,
+                "periods_url": reverse(UpdatePeriodViewSet.url_namespace_name + ":index")}
+
+
+@hooks.register("construct_homepage_panels")
+def add_freshness_panel(request, panels):
+    if not request.user.has_perm("govinfo_catalogue.view_updateperiod"):
+        return
+    site = Site.find_for_request(request) or Site.objects.filter(is_default_site=True).first()
+    if site is not None:
+        panels.append(FreshnessPanel(freshness_report(site, timezone.now())))
+
+
+class UpdatePeriodViewSet(ModelViewSet):
+    model = UpdatePeriod
+    url_namespace_name = "govinfo_update_periods"
+    icon = "time"
+    menu_label = _("Column update periods")
+    add_to_settings_menu = True
+    form_fields = ["page", "topic", "agency", "kind", "period_days"]
+    list_display = ["__str__", "kind", "period_days"]
+
+
+@hooks.register("register_admin_viewset")
+def register_update_periods():
+    return UpdatePeriodViewSet(UpdatePeriodViewSet.url_namespace_name)
