@@ -18,6 +18,8 @@ def render_pdf(html: str, *, site_url: str, css: str = "",
                      url_fetcher=fetcher, font_config=font_config)
     document = HTML(string=html, base_url=site_url, url_fetcher=fetcher)
     # No attachments beyond the document itself: rel=attachment never reaches here (the
-    # sanitiser drops rel), and the fetcher refuses what it does not know.
+    # sanitiser drops rel), and the fetcher refuses what it does not know. Tagged (headings,
+    # paragraphs, tables and their reading order in the structure tree) for screen readers
+    # and for reflow on small screens.
     return document.write_pdf(stylesheets=[stylesheet], font_config=font_config,
-                              attachments=[])
+                              attachments=[], pdf_tags=True)

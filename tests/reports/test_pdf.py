@@ -223,3 +223,37 @@ def test_a_failed_pdf_is_recorded_and_shown_to_editors(catalogue, agency, client
     client.force_login(admin_user)
     html = client.get(reverse("wagtailadmin_pages:edit", args=[page.pk])).content.decode()
     assert 'class="govinfo-pdf-status" data-status="failed"' in html
+
+
+def _structure_types(node, found=None) -> set[str]:
+    found = set() if found is None else found
+    node = node.get_object() if hasattr(node, "get_object") else node
+    if isinstance(node, dict):
+        if "/S" in node:
+            found.add(str(node["/S"]))
+        kids = node.get("/K")
+        if kids is not None:
+            for kid in kids if isinstance(kids, list) else [kids]:
+                _structure_types(kid, found)
+    return found
+
+
+def test_pdf_is_tagged_and_headings_are_set_in_the_packaged_bold():
+    from govinfo_wagtail.pdf.fonts import font_stack, packaged_fonts
+
+    assert "serif-bold" in packaged_fonts(), "the bold weight ships with the package"
+    html = ('<html lang="zh-Hans"><head><title>年度报告</title></head><body>'
+            '<h1>海丰县交通运输局年度报告堃</h1><h2>一、总体情况</h2><p>正文堃。</p>'
+            '<table><tr><th>项目</th><td>1</td></tr></table></body></html>')
+    css = f"html {{ font-family: {font_stack()}; }} h1, h2 {{ font-weight: bold; }}"
+    path = write("tagged-bold.pdf", render_pdf(html, site_url="http://testserver/", css=css))
+    fonts = run("pdffonts", str(path)).splitlines()[2:]
+    names = {line.split()[0].split("+", 1)[1] for line in fonts}
+    assert names == {"GovInfo-Serif-SC", "GovInfo-Serif-SC-Bold"}, fonts
+    assert all(" yes yes yes " in line for line in fonts), fonts
+    # A character outside GB 2312 keeps its (bold) glyph in the heading: nothing is dropped.
+    text = "".join(run("pdftotext", str(path), "-").split())
+    assert "海丰县交通运输局年度报告堃" in text and "正文堃" in text
+    root = PdfReader(path).trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"] and root["/Lang"] == "zh-Hans"
+    assert {"/H1", "/H2", "/P", "/Table"} <= _structure_types(root["/StructTreeRoot"])

@@ -114,3 +114,45 @@ def govinfo_footer(context) -> dict:
         "links": [(key, label, target.get_url(request))
                   for key, label, target in config.footer_links()] if config else [],
     }
+
+
+@register.simple_tag(takes_context=True)
+def govinfo_latest(context, count: int = 8, kind: str = "") -> list:
+    """The newest live, public, released disclosure pages (a portal home page's 最新公开),
+    optionally of one type by its stable name (``item``, ``policy``, ``interpretation``,
+    ``report``), newest first."""
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+
+    from ..models import DisclosurePage
+
+    pages = DisclosurePage.objects.released().public()
+    if kind:
+        models = [m for m in apps.get_models()
+                  if issubclass(m, DisclosurePage) and m is not DisclosurePage
+                  and (getattr(m, "search_kind", None) or m._meta.model_name) == kind]
+        pages = pages.filter(content_type__in=[ContentType.objects.get_for_model(m)
+                                               for m in models])
+    count = max(1, min(int(count), 50))
+    return list(pages.select_related("agency").order_by("-published_date", "-pk")[:count])
+
+
+@register.simple_tag(takes_context=True)
+def govinfo_entry_links(context) -> list[dict]:
+    """The section navigation's links (指南, 制度, 目录, 年报, 依申请公开) for a home page's
+    entry tiles."""
+    request = context.get("request")
+    config = public.site_settings(request)
+    links = config.navigation_links() if config else []
+    from django.utils.translation import pgettext
+
+    marks = {  # one character on each tile
+        "guide": pgettext("home page tile of the disclosure guide", "G"),
+        "rules": pgettext("home page tile of the disclosure rules", "R"),
+        "catalogue": pgettext("home page tile of the disclosure catalogue", "C"),
+        "annual_reports": pgettext("home page tile of the annual reports", "A"),
+        "on_request": pgettext("home page tile of disclosure on request", "D"),
+    }
+    return [{"key": key, "label": label, "url": target.get_url(request), "page": target,
+             "mark": marks.get(key) or str(label)[:1]}
+            for key, label, target in links]

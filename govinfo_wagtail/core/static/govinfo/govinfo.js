@@ -131,7 +131,7 @@
   }
 
   /* Wide tables (report tables, tables in rich text) scroll sideways inside their box on a
-     phone: say so under the table while part of it is hidden, and mark the edge that has
+     phone: say so above the table while part of it is hidden, and mark the edge that has
      more. Without JavaScript the box still scrolls (and CSS shades the hidden edge). */
   function setupScrollHints() {
     var boxes = document.querySelectorAll(".govinfo-table-wrap, .govinfo-body table");
@@ -148,7 +148,7 @@
         hint = document.createElement("p");
         hint.className = "govinfo-scroll-hint";
         hint.textContent = hintText;
-        box.parentNode.insertBefore(hint, box.nextSibling);
+        box.parentNode.insertBefore(hint, box);  // above: seen before the cut-off edge
         box.govinfoHint = hint;
       }
       if (hint) hint.hidden = !overflow;
