@@ -22,10 +22,23 @@ def explicitly_granted(user, permission: str) -> bool:
     ).exists()
 
 
-def permissions_named(*permissions: str):
-    """The :class:`Permission` rows of ``"app_label.codename"`` names (for the group editor)."""
+def explicitly_granted_any(user, permissions) -> bool:
+    """Whether any of ``permissions`` is given to the active ``user`` or their groups, in one
+    query (superusers' blanket rights do not count, as for :func:`explicitly_granted`)."""
+    if user is None or not user.is_authenticated or not user.is_active or not permissions:
+        return False
+    return Permission.objects.filter(Q(user=user) | Q(group__user=user)).filter(
+        _named(permissions)).exists()
+
+
+def _named(permissions) -> Q:
     query = Q(pk__in=[])
     for permission in permissions:
         app_label, codename = permission.split(".", 1)
         query |= Q(content_type__app_label=app_label, codename=codename)
-    return Permission.objects.filter(query)
+    return query
+
+
+def permissions_named(*permissions: str):
+    """The :class:`Permission` rows of ``"app_label.codename"`` names (for the group editor)."""
+    return Permission.objects.filter(_named(permissions))

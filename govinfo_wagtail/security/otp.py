@@ -2,24 +2,39 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import Group
+from django.apps import apps
+from wagtail.models import AbstractGroupApprovalTask
 
 from ..conf import govinfo_settings
+from ..core.permissions import explicitly_granted_any
+
+# The rights of administrators that a second factor protects, by permission (a group renamed
+# in the admin keeps them, and so keeps the second factor).
+GUARDED_PERMISSIONS = (
+    "govinfo_core.change_disclosuresettings",
+    "govinfo_catalogue.import_released",
+    "govinfo_review.review_emergency_release",
+    "govinfo_review.release_in_emergency",
+)
 
 
 def otp_required_for(user) -> bool:
-    """Administrators (superusers, the administrators' group) and reviewers (the review
-    gates' groups, the emergency-release group) when GOVINFO_ADMIN_OTP_REQUIRED is on;
+    """Administrators (superusers, holders of the administrators' rights) and reviewers
+    (members of the groups of an active approval task, the review gates included, and those
+    who may release in an emergency) when GOVINFO_ADMIN_OTP_REQUIRED is on;
     GOVINFO_ADMIN_OTP_REQUIRED = "all" asks it of every admin user."""
     required = govinfo_settings.ADMIN_OTP_REQUIRED
     if not required or not user.is_authenticated:
         return False
     if required == "all" or user.is_superuser:
         return True
-    names = [govinfo_settings.ADMIN_GROUP, *govinfo_settings.REVIEWER_GROUPS]
-    if govinfo_settings.EMERGENCY_RELEASE_GROUP:
-        names.append(govinfo_settings.EMERGENCY_RELEASE_GROUP)
-    return Group.objects.filter(name__in=names, user=user).exists()
+    if explicitly_granted_any(user, GUARDED_PERMISSIONS):
+        return True
+    return any(
+        model.objects.filter(active=True, groups__user=user).exists()
+        for model in apps.get_models()
+        if issubclass(model, AbstractGroupApprovalTask) and not model._meta.proxy
+    )
 
 
 def has_device(user) -> bool:

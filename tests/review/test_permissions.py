@@ -139,3 +139,22 @@ def test_retrospective_review_needs_its_permission(client, users, emergency_done
         record_retrospective_review(emergency_done, reviewer, "看过")
     emergency_done.refresh_from_db()
     assert emergency_done.reviewed_at is None
+
+
+@pytest.mark.parametrize("permission", [EMERGENCY, IMPORT])
+def test_the_second_factor_follows_rights_not_group_names(users, django_user_model, settings,
+                                                         permission):
+    from govinfo_wagtail.security.otp import otp_required_for
+
+    settings.GOVINFO_ADMIN_OTP_REQUIRED = True
+    admins = Group.objects.get(name=govinfo_settings.ADMIN_GROUP)
+    admins.name = "办公室"
+    admins.save()
+    assert otp_required_for(users["siteadmin"])  # renamed, still an administrator
+    assert otp_required_for(users["political"])  # a gate's group
+    assert not otp_required_for(users["editor"])
+    holder = django_user_model.objects.create_user("holder", "h@example.org", "pw")
+    holder.groups.add(Group.objects.create(name="新建组"))
+    assert not otp_required_for(holder)
+    grant_permission(Group.objects.get(name="新建组"), permission)
+    assert otp_required_for(holder)
