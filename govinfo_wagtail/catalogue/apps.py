@@ -9,6 +9,12 @@ class CatalogueConfig(AppConfig):
     # Pinned so that a host's DEFAULT_AUTO_FIELD never creates migrations here.
     default_auto_field = "django.db.models.BigAutoField"
 
+    def ready(self) -> None:
+        # 类型 条目, first in the registry of import kinds (apps after it add theirs).
+        from .importing.kinds import register_item_kind
+
+        register_item_kind()
+
     def govinfo_setup(self, log) -> None:
         from .setup import setup_catalogue
 

@@ -1,4 +1,4 @@
-"""Import of policies and interpretations: page kinds for the catalogue import's registry.
+"""Import of policies and interpretations: their kinds in the kernel's import-kind registry.
 
 ``类型`` 政策文件 / 政策解读; ``解读对象`` names the interpreted policies by 文号 or 标题 (several
 separated by ``;``), either already on the site or in an earlier row of the same file, so that
@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
 
-from ..catalogue.importing import ImportContext, ImportRow, PageKind, Problem, register_page_kind
+from ..core.import_kinds import PageKind, Problem, register_page_kind
 
 _SEPARATORS = re.compile(r"[;；\n]+")
 
@@ -32,7 +32,8 @@ def _find_existing(target: str, parent) -> list[int]:
     return by_number or list(qs.filter(title=target).values_list("pk", flat=True))
 
 
-def check_interpretations(rows: list[ImportRow], context: ImportContext) -> Iterable[Problem]:
+def check_interpretations(rows: list, context) -> Iterable[Problem]:
+    # rows and context: the catalogue import's ImportRow and ImportContext (duck-typed)
     column = context.column_name("interprets")
     earlier: dict[str, int] = {}  # 文号/标题 of policy rows seen so far -> row number
     for row in context.rows:
@@ -65,13 +66,13 @@ def check_interpretations(rows: list[ImportRow], context: ImportContext) -> Iter
                     row.row, "interprets", target)
 
 
-def prepare_policy(page, row: ImportRow, context: ImportContext) -> None:
+def prepare_policy(page, row, context) -> None:
     if context.publish:
         page.interpretation_exemption = _(
             "Moved over from a legacy system: %(reason)s") % {"reason": context.reason}
 
 
-def prepare_interpretation(page, row: ImportRow, context: ImportContext) -> None:
+def prepare_interpretation(page, row, context) -> None:
     from .models import InterpretedPolicy
 
     links, seen = [], set()

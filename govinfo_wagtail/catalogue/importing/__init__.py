@@ -17,10 +17,10 @@ the admin), as a small package, one concern a module:
 All messages go through gettext; the English source strings use named placeholders.
 """
 
+from ...core.import_kinds import COMMON_FIELDS
 from .columns import (
     COLUMNS,
     COLUMNS_BY_KEY,
-    COMMON_FIELDS,
     VALIDITY_LABELS,
     Column,
     DateProblem,

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -68,20 +67,6 @@ VALIDITY_LABELS = {
 _VALIDITY_ALIASES = {"现行有效": Validity.VALID, "已修改": Validity.AMENDED,
                      "已废止": Validity.REPEALED, "已失效": Validity.EXPIRED}
 
-# Column key -> field of DisclosurePage, shared by every page type.
-COMMON_FIELDS: Mapping[str, str] = {
-    "title": "title",
-    "agency": "agency",
-    "category": "topic",
-    "document_number": "document_number",
-    "written_date": "written_date",
-    "published_date": "published_date",
-    "validity": "validity",
-    "validity_changed_on": "validity_changed_on",
-    "keywords": "keywords",
-    "summary": "summary",
-    "body": "body",
-}
 
 
 def _header_key(text: str) -> str:

@@ -10,6 +10,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from ...core.import_kinds import Problem
+
 EXCERPT_CHARS = 50
 
 
@@ -21,20 +23,6 @@ class BadCell:
     detail: str = ""
 
 
-@dataclass
-class Problem:
-    """One thing wrong with the file (``row`` is None) or with one cell or row."""
-
-    code: str
-    message: str
-    row: int | None = None
-    column: str | None = None  # column key
-    value: str = ""
-
-    def __str__(self) -> str:
-        if self.row is None:
-            return self.message
-        return _("Row %(row)d: %(reasons)s") % {"row": self.row, "reasons": self.message}
 
 
 class ImportFileError(Exception):
