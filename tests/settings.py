@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "govinfo_wagtail.security.middleware.AdminAccountMiddleware",
     "axes.middleware.AxesMiddleware",
+    # No header until a test sets CONTENT_SECURITY_POLICY (tests/browser/test_csp.py).
+    "govinfo_wagtail.security.csp.CSPMiddleware",
 ]
 # django-axes records and locks only where a test turns it on (AXES_ENABLED and its backend
 # in AUTHENTICATION_BACKENDS: tests/security); client.login() elsewhere passes no request.

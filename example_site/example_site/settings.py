@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "govinfo_wagtail.security.middleware.AdminAccountMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Content-Security-Policy (django-csp) with the admin's allowances (docs/deployment.md).
+    "govinfo_wagtail.security.csp.CSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -149,3 +151,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Response headers (docs/deployment.md, "Response headers").
+from govinfo_wagtail.security.csp import CONTENT_SECURITY_POLICY  # noqa: E402, F401
+
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "SAMEORIGIN"  # Wagtail's preview panel frames the site itself

@@ -166,7 +166,17 @@
     });
   }
 
+  // Print buttons ([data-govinfo-print]): no inline handler, so the page works under a
+  // Content-Security-Policy without 'unsafe-inline'.
+  function setupPrintButtons() {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-govinfo-print]"),
+      function (button) {
+        button.addEventListener("click", function () { window.print(); });
+      });
+  }
+
   setupTextToggle();
   setupExitDialog();
   setupScrollHints();
+  setupPrintButtons();
 })();
