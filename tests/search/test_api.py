@@ -134,3 +134,24 @@ def test_an_active_facet_keeps_its_other_values_with_counts(client, catalogue, a
     assert {r["value"]: r["count"] for r in both["facets"]["year"]} == {2021: 1, 2022: 1}
     assert {r["label"]: r["count"] for r in both["facets"]["agency"]} == {
         finance.name: 1, agency.name: 1}
+
+
+def test_answer_has_what_the_documented_schema_requires(client, catalogue, agency):
+    import re
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "api.md").read_text(encoding="utf-8")
+    schemas = [json.loads(block) for block in re.findall(r"```json\n(.*?)```", doc, re.S)
+               if '"$schema"' in block]
+    answer, error = schemas
+    item(catalogue, "农村公路养护计划", agency=agency)
+    data = client.get(API, {"q": "养护", "agency": agency.pk}).json()
+    assert set(answer["required"]) <= set(data)
+    result_schema = answer["properties"]["results"]["items"]
+    assert set(result_schema["required"]) == set(data["results"][0])
+    row = answer["$defs"]["rows"]["items"]
+    for rows in data["facets"].values():
+        for r in rows:
+            assert set(row["required"]) == set(r)
+    bad = client.get(API, {"kind": "news"}).json()
+    assert set(error["required"]) == set(bad)
