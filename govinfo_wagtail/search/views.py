@@ -246,17 +246,22 @@ def facet_links(query: SearchQuery, facets: dict[str, list[dict]]) -> tuple[list
     return groups, chips
 
 
-def _on_request_url(request) -> str:
-    """Where the no-results page sends visitors to apply for information (依申请公开)."""
-    if govinfo_settings.ON_REQUEST_URL:
-        return govinfo_settings.ON_REQUEST_URL
+def _settings_page_url(request, field: str) -> str:
+    """The URL of a live, public page chosen in the public site settings, or ""."""
     config = public.site_settings(request)
-    page_id = getattr(config, "on_request_page_id", None)
+    page_id = getattr(config, f"{field}_id", None)
     if page_id:
         target = Page.objects.live().public().filter(pk=page_id).first()
         if target is not None:
             return target.get_url(request) or ""
     return ""
+
+
+def _on_request_url(request) -> str:
+    """Where the no-results page sends visitors to apply for information (依申请公开)."""
+    if govinfo_settings.ON_REQUEST_URL:
+        return govinfo_settings.ON_REQUEST_URL
+    return _settings_page_url(request, "on_request_page")
 
 
 def _redirect_target(query: SearchQuery):
@@ -292,6 +297,7 @@ def render_search(request: HttpRequest, page=None) -> HttpResponse:
         base_query=_query_string(query, active),
         clear_href="?" + _query_string(query, {}),
         on_request_url=_on_request_url(request) if not results.hits else "",
+        catalogue_url=_settings_page_url(request, "catalogue_page") if not results.hits else "",
         title=_("Search"),
     )
     return TemplateResponse(request, "govinfo_search/search_page.html", context)
