@@ -39,6 +39,9 @@ DEFAULTS = {
     "IMPORT_MAX_CELL_CHARS": 100_000,
     "IMPORT_MAX_CELLS": 4_000_000,
     "IMPORT_MAX_UPLOAD_BYTES": 20 * 1024 * 1024,
+    # The admin writes a file of more rows than this as a background job (django-tasks
+    # queue) with a progress page; smaller files are written while the user waits.
+    "IMPORT_BACKGROUND_ROWS": 500,
     # Names of the default groups govinfo_setup creates and grants the package's permissions
     # to (administrators, editors). Rights follow permissions, not these names: renaming a
     # group keeps its rights (docs/permissions.md).

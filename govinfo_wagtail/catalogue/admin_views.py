@@ -5,8 +5,9 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -14,7 +15,8 @@ from ..conf import govinfo_settings
 from ..core.models import DisclosurePage
 from . import importing
 from .exporting import export_catalogue
-from .models import CatalogueIndexPage
+from .importing.background import queue_job, requeue_job
+from .models import CatalogueIndexPage, ImportJob
 
 # Report lines shown on the page: a file with many bad rows does not make a huge page.
 MAX_REPORT_LINES = 200
@@ -117,6 +119,14 @@ def import_view(request):
                 summary = _("Dry run: all %(total)d rows are valid and would be imported into "
                             "“%(parent)s”. Nothing was written.") % {
                     "total": validation.total, "parent": data["catalogue"].title}
+            elif validation.total > govinfo_settings.IMPORT_BACKGROUND_ROWS:
+                upload.seek(0)
+                job = queue_job(upload.read(), upload.name, parent=data["catalogue"],
+                                user=request.user, publish=data["publish"],
+                                reason=data["reason"],
+                                override_reason=data["override_findings"],
+                                total_rows=validation.total)
+                return redirect("govinfo_catalogue_import_job", job.pk)
             else:
                 try:
                     pages = importing.import_rows(
@@ -144,7 +154,36 @@ def import_view(request):
                         form = ImportForm()
     return TemplateResponse(request, "govinfo_catalogue/admin/import.html", {
         "form": form, "report": _shown(report), "summary": summary,
-        "catalogues": CatalogueIndexPage.objects.all(),
+        "catalogues": CatalogueIndexPage.objects.all(), "jobs": _recent_jobs(),
+    })
+
+
+def _recent_jobs():
+    return ImportJob.objects.select_related("catalogue", "user").order_by("-pk")[:10]
+
+
+def import_job_view(request, job_id: int):
+    """The progress of an import job: refreshes itself while the job is queued or running."""
+    _require_admin(request.user)
+    job = get_object_or_404(ImportJob.objects.select_related("catalogue", "user"), pk=job_id)
+    resumable = job.state == ImportJob.State.INTERRUPTED and job.uploads.exists()
+    if request.method == "POST" and resumable:
+        # The worker checks the file again and goes on after the last batch written.
+        requeue_job(job)
+        return redirect("govinfo_catalogue_import_job", job.pk)
+    active = job.state in (ImportJob.State.QUEUED, ImportJob.State.RUNNING)
+    percent = 100 * job.rows_done // job.total_rows if job.total_rows else 0
+    rate = eta = None
+    if job.state == ImportJob.State.RUNNING and job.rows_done:
+        seconds = max((timezone.now() - job.started_at).total_seconds(), 1)
+        rate = job.rows_done / seconds
+        eta = int((job.total_rows - job.rows_done) / rate) if rate else None
+    return TemplateResponse(request, "govinfo_catalogue/admin/import_job.html", {
+        "job": job, "active": active, "percent": percent, "resumable": resumable,
+        "rate": f"{rate:.0f}" if rate else "",
+        "eta_minutes": eta // 60 if eta is not None else None,
+        "eta_seconds": f"{eta % 60:02d}" if eta is not None else "",
+        "report": _shown(job.report or []),
     })
 
 

@@ -265,6 +265,7 @@ class ImportJob(models.Model):
     public sees nothing of a job that releases items until it is ``completed``."""
 
     class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Running")
         INTERRUPTED = "interrupted", _("Interrupted")
         COMPLETED = "completed", _("Completed")
@@ -298,6 +299,24 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pk}: {self.file_name} ({self.state})"
+
+
+class ImportUpload(models.Model):
+    """The file of an import job started in the admin, kept in the database (in pieces of
+    at most 1 MB) for the background worker that runs it, wherever that worker runs; removed
+    when the job completes or is rolled back."""
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="uploads")
+    sequence = models.PositiveIntegerField()
+    data = models.BinaryField()
+
+    class Meta:
+        ordering = ["job", "sequence"]
+        constraints = [models.UniqueConstraint(fields=["job", "sequence"],
+                                               name="govinfo_import_upload_piece")]
+
+    def __str__(self) -> str:
+        return f"{self.job_id}/{self.sequence}"
 
 
 class ImportedItem(models.Model):

@@ -19,6 +19,8 @@ def register_catalogue_admin_urls():
     return [
         path("govinfo/catalogue/import/", admin_views.import_view,
              name="govinfo_catalogue_import"),
+        path("govinfo/catalogue/import/job/<int:job_id>/", admin_views.import_job_view,
+             name="govinfo_catalogue_import_job"),
         re_path(r"^govinfo/catalogue/(?P<catalogue_id>\d+)/export\.(?P<format>xlsx|csv)$",
                 admin_views.export_view, name="govinfo_catalogue_export"),
     ]

@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 from wagtail.models import Revision
 
 from ..conf import govinfo_settings
+from .bulk import bulk_create
 from .content import content_digest
 from .models import DisclosureSettings, ReleaseRecord
 from .release import (
@@ -223,7 +224,7 @@ def _release_bulk(pairs, result: BatchRelease, *, reason, user, note, override_r
     )
     Revision.objects.filter(pk__in=[r.pk for r, _ in released],
                             approved_go_live_at__isnull=False).update(approved_go_live_at=None)
-    records = ReleaseRecord.objects.bulk_create([
+    records = bulk_create(ReleaseRecord, [
         ReleaseRecord(page_id=page.pk, revision=revision, reason=reason.value, note=note,
                       user=user, content_digest=content_digest(revision.content),
                       gate_decisions=facts_by_page[page.pk]["gate_decisions"],
@@ -253,7 +254,7 @@ def _release_bulk(pairs, result: BatchRelease, *, reason, user, note, override_r
             page_id=page.pk, content_type_id=content_type_id, label=label,
             action=RELEASE_LOG_ACTION, revision=revision, user=user, timestamp=now,
             data={"reason": reason.value, "note": note, "revision_id": revision.pk}))
-    PageLogEntry.objects.bulk_create(logs)
+    bulk_create(PageLogEntry, logs)
     for revision, page in released:
         page_published.send(sender=type(page), instance=page, revision=revision)
         result.pages.append(page)

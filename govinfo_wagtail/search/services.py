@@ -123,6 +123,11 @@ def build_document(page) -> SearchDocument:
     attachments = _attachment_texts(page)
     parts = page.search_parts()
     analysed = analysis.index_text(*parts, *attachments, unique=False)
+    # Wagtail's backends index the same analysis (``search_text``, its tokens once each):
+    # kept on the page, so that indexing it there (update_pages_index) does not analyse the
+    # page a second time. search_text() recomputes it if the parts differ.
+    page.__dict__["_govinfo_search_text"] = (
+        (*parts, *attachments), backend_text(" ".join(dict.fromkeys(analysed.split()))))
     plain = "\n".join(
         p for p in [page.summary, html_to_text(page.body or ""), *attachments] if p
     )[:SNIPPET_SOURCE_LIMIT]

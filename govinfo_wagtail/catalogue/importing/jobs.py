@@ -169,6 +169,9 @@ def rollback_job(job, *, chunk: int = 500) -> int:
             if documents:
                 get_document_model().objects.filter(pk__in=documents).delete()
         removed += len(ids)
+    from ..models import ImportUpload
+
+    ImportUpload.objects.filter(job=job).delete()
     ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.ROLLED_BACK,
                                                finished_at=timezone.now())
     return removed

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from modelcluster.models import get_all_child_relations
 from wagtail.models import Page, PageLogEntry, Revision
 
+from ...core.bulk import bulk_create
 from ...core.documents import record_uses
 from ...core.index_numbers import register_legacy_index_number, register_legacy_index_numbers
 from ...core.release import ReleaseBlocked, ReleaseReason, release
@@ -154,7 +155,7 @@ class BatchWriter:
             if page is not None:
                 created.append((row, page))
         if created:
-            ImportedItem.objects.bulk_create([
+            bulk_create(ImportedItem, [
                 ImportedItem(catalogue=self.parent, legacy_key=row.legacy_key, page=page,
                              row_digest=digests[row.row], job=self.job,
                              created_by_job=self.job)
@@ -240,7 +241,7 @@ class BatchWriter:
             content_type_id=page.content_type_id, base_content_type=self.page_type,
             object_id=str(page.pk), user=context.user, content=page.serializable_data(),
             object_str=str(page), created_at=now) for page in pages]
-        Revision.objects.bulk_create(revisions)
+        bulk_create(Revision, revisions)
         if any(r.pk is None for r in revisions):
             found = dict(Revision.objects.filter(
                 base_content_type=self.page_type, object_id__in=[r.object_id for r in revisions]
@@ -282,7 +283,7 @@ class BatchWriter:
                                      data={}))
             if documents[row.row]:
                 record_uses(page.pk, revision.pk, documents[row.row])
-        PageLogEntry.objects.bulk_create(logs)
+        bulk_create(PageLogEntry, logs)
         ids = [page.pk for _, page, _ in kept]
         update_references_on_commit(ids)
         return [(row, page) for row, page, _ in kept]
