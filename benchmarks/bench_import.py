@@ -3,9 +3,13 @@ released legacy items (automated checks, index numbers, search index included), 
 baseline measured in the same run (the same rows released a page at a time), and one ordinary
 release beside a plain ``revision.publish()``. tests.settings, migrated from scratch.
 
-Run: .venv/bin/python benchmarks/bench_import.py [--rows N] [--database DATABASE_URL]
-(`make bench` runs the default size on SQLite; pass --rows 100000 --database postgres://…
-for the migration figures in docs/migration.md).
+`make bench` (no arguments) runs 10,000 rows on SQLite, PostgreSQL and MariaDB, each in a
+process of its own, and with GOVINFO_BENCH_FULL=1 also 100,000 rows on PostgreSQL.
+GOVINFO_BENCH_IMPORT_ROWS sets the size, GOVINFO_BENCH_IMPORT_DATABASES the databases
+(sqlite,postgresql,mysql); GOVINFO_BENCH_PG_URL / GOVINFO_BENCH_MYSQL_URL the servers (their
+``_import`` databases are dropped and re-created). One run by hand:
+.venv/bin/python benchmarks/bench_import.py --rows N --database DATABASE_URL
+The figures of docs/migration.md come from these runs.
 """
 
 from __future__ import annotations
@@ -123,8 +127,40 @@ def peak_mb() -> float:
 
 
 def main(argv: list[str] | None = None) -> None:
+    if argv is None and len(sys.argv) == 1 or argv == []:
+        return run_all()
+    return run_one(argv)
+
+
+def run_all() -> None:
+    """Every database in a process of its own (Django is set up once per process)."""
+    import os
+    import subprocess
+
+    from bench_search import _url
+
+    rows = int(os.environ.get("GOVINFO_BENCH_IMPORT_ROWS", 10_000))
+    runs = [(vendor, rows) for vendor in os.environ.get(
+        "GOVINFO_BENCH_IMPORT_DATABASES", "sqlite,postgresql,mysql").split(",") if vendor]
+    if os.environ.get("GOVINFO_BENCH_FULL") == "1":
+        runs.append(("postgresql", 100_000))
+    else:
+        say("import: 100,000 rows on PostgreSQL skipped (GOVINFO_BENCH_FULL=1 runs them)")
+    say(f"import: load average before the runs {os.getloadavg()[0]:.1f} (2 cores, shared)")
+    for vendor, size in runs:
+        url = _url(vendor, "_import")
+        if url is None:
+            continue
+        done = subprocess.run([sys.executable, __file__, "--rows", str(size), "--database",
+                               url], cwd=REPO)
+        if done.returncode:
+            say(f"import: the {vendor} run failed (exit status {done.returncode})")
+        say(f"import: load average after the {vendor} run {os.getloadavg()[0]:.1f}")
+
+
+def run_one(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rows", type=int, default=2_000)
+    parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--database", default=None,
                         help="DATABASE_URL (default: a temporary SQLite file)")
     parser.add_argument("--baseline-rows", type=int, default=100,
