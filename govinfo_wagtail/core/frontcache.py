@@ -241,7 +241,6 @@ def flush() -> None:
         return
     items = list(pending.values())
     pending.clear()
-    _local.flushed = {page.pk for page, _before in items}
     purge(items)
 
 
@@ -276,9 +275,9 @@ def pages_changed(sender, page_ids, **kwargs) -> None:
 
     if not enabled():
         return
-    flushed = getattr(_local, "flushed", set())
-    _local.flushed = set()
-    ids = [pk for pk in page_ids if pk not in flushed]
+    # Also for pages whose page_published purge already ran: held releases (an import) are
+    # seen by the public only now, and a second PURGE of a URL costs nothing.
+    ids = list(page_ids)
     if ids:
         purge((page, None) for page in Page.objects.filter(pk__in=ids).specific())
 

@@ -109,3 +109,18 @@ def test_drafts_private_pages_previews_and_editors_views_are_never_cached(
         assert not hit(headers)
         status, headers, body = varnish.get(preview)
         assert not hit(headers) and "未审核草稿" not in body
+
+
+def test_a_held_import_batch_reaches_visitors_when_its_job_completes(varnish, catalogue,
+                                                                       agency):
+    from govinfo_wagtail.core.release_batch import complete_held_releases, release_many
+
+    cached(varnish, "/xxgk/")
+    pages = [add_draft(catalogue, CatalogueItemPage(title=f"导入事项{i}", slug=f"imp{i}",
+                                                    agency=agency)) for i in range(3)]
+    batch = release_many([p.get_latest_revision() for p in pages], reason=ReleaseReason.TEST,
+                         hold=True)
+    assert "导入事项" not in cached(varnish, "/xxgk/")  # held: not public yet
+    complete_held_releases(batch.record_ids)
+    seen_within(varnish, "/xxgk/", lambda status, body: "导入事项0" in body)
+    seen_within(varnish, "/xxgk/imp2/", lambda status, body: status == 200)
