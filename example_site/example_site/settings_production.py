@@ -38,3 +38,12 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
                 "LOCATION": "django_cache"}
 }
+
+# Front cache (docs/deployment.md, "Front cache"): Varnish with deploy/varnish/default.vcl,
+# purged on every release and take-down. GOVINFO_FRONT_CACHE_URL is where PURGE goes.
+if os.environ.get("GOVINFO_FRONT_CACHE_URL"):
+    INSTALLED_APPS = [*INSTALLED_APPS, "wagtail.contrib.frontend_cache"]
+    WAGTAILFRONTENDCACHE = {"varnish": {
+        "BACKEND": "govinfo_wagtail.core.frontcache.HTTPBackend",
+        "LOCATION": os.environ["GOVINFO_FRONT_CACHE_URL"],
+    }}
