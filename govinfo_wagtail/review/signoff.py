@@ -232,9 +232,18 @@ def _history(page_id: int, workflow_state, until: datetime) -> list[HistoryEvent
                 revision_id=data.get("revision_id") or entry.revision_id, returned=returned))
         else:
             gate = str(data.get("from_gate", "")) if entry.action == RESTART_LOG_ACTION else ""
+            revision_id = entry.revision_id
+            if entry.action == "wagtail.workflow.resume":
+                # Wagtail logs the version that was returned; the one resubmitted is the
+                # page's latest at that moment.
+                revision_id = (
+                    Revision.page_revisions.filter(object_id=str(page_id),
+                                                   created_at__lte=entry.timestamp)
+                    .order_by("-created_at", "-pk").values_list("pk", flat=True).first()
+                ) or revision_id
             events.append(HistoryEvent(at=entry.timestamp, what=labels[entry.action],
                                        who=_name(entry.user), gate=gate,
-                                       revision_id=entry.revision_id))
+                                       revision_id=revision_id))
     return events
 
 

@@ -287,6 +287,11 @@ def test_the_sheet_shows_the_whole_review_with_its_returns(users, draft, tmp_pat
         ("政治审核", passed), ("政策审核", passed), ("文字审核", returned),
         ("政治审核", passed), ("政策审核", passed), ("文字审核", passed)]
     assert steps.count(("", gettext("Resubmitted for review"))) == 2
+    # Each resubmission names the version resubmitted, the one the next decision is on.
+    for i, event in enumerate(sheet.history):
+        if event.what == gettext("Resubmitted for review"):
+            following = next(e for e in sheet.history[i + 1:] if e.what == passed)
+            assert event.revision_id == following.revision_id
     assert sheet.returns == 2
     # The gates of the released version, once each, in order.
     assert [g.gate for g in sheet.gates] == ["政治审核", "政策审核", "文字审核"]
