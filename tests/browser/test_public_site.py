@@ -19,7 +19,7 @@ from govinfo_wagtail.catalogue.models import (
     CatalogueIndexPage,
     CatalogueItemPage,
 )
-from govinfo_wagtail.core.models import Agency, DisclosurePage
+from govinfo_wagtail.core.models import Agency
 from govinfo_wagtail.core.public import sign_target
 from govinfo_wagtail.core.release import ReleaseReason, release
 from govinfo_wagtail.core.site_settings import PublicSiteSettings
@@ -322,8 +322,19 @@ def build_collection(site: PublicContent) -> list[Page]:
         intro="<p>本页列出现行有效的全部公开信息。</p>"))]
 
 
+def build_guide(site: PublicContent) -> list[Page]:
+    from govinfo_wagtail.catalogue.statutory import DisclosureGuidePage
+
+    return [add_live(site.catalogue.get_parent().specific, DisclosureGuidePage(
+        title="海丰县交通运输局政府信息公开指南", slug="zhinan-jtj", agency=site.agency,
+        classification="<p>按主题分类编排。</p>", obtaining="<p>通过网站查阅。</p>",
+        office_name="海丰县交通运输局办公室", office_address="海丰县海城镇人民路1号",
+        office_hours="工作日 8:30-12:00", office_phone="0660-6612345"))]
+
+
 # Page types whose pages need more than a title; the others are built generically.
 BUILDERS = {
+    "govinfo_catalogue.DisclosureGuidePage": build_guide,
     "govinfo_policies.PolicyDocumentPage": build_policy_pair,
     "govinfo_policies.InterpretationPage": build_policy_pair,
     "govinfo_reports.AnnualReportPage": build_annual_report,
@@ -344,7 +355,8 @@ def one_live_page_of(model: type[Page], site: PublicContent) -> Page:
         else:
             parent = (site.catalogue if CatalogueIndexPage in model.allowed_parent_page_models()
                       else site.catalogue.get_parent().specific)
-            extra = {"agency": site.agency} if issubclass(model, DisclosurePage) else {}
+            has_agency = any(f.name == "agency" for f in model._meta.fields)
+            extra = {"agency": site.agency} if has_agency else {}
             add_live(parent, model(title=f"{model._meta.verbose_name}", **extra))
     except Exception as exc:  # noqa: BLE001 - the message names the type that needs a builder
         pytest.fail(f"Could not build a {model._meta.label} page for the public-site checks "
