@@ -536,4 +536,5 @@ class DisclosurePage(Page):
 
 # The record of the documents disclosure pages use lives beside the rule it serves.
 from .documents import DisclosureDocumentUse  # noqa: E402, F401
+from .error_reports import ErrorReport  # noqa: E402, F401
 from .site_settings import PublicSiteSettings  # noqa: E402, F401

@@ -43,6 +43,10 @@ ADMIN_PERMISSIONS = [
     ("wagtaildocs", "change_document"),
     ("wagtailimages", "add_image"),
     ("wagtailimages", "change_image"),
+    # The 找错 register and the public site settings (footer identifiers).
+    ("govinfo_core", "view_errorreport"),
+    ("govinfo_core", "change_errorreport"),
+    ("govinfo_core", "change_publicsitesettings"),
 ]
 REVIEWER_PERMISSIONS = [
     ("wagtailadmin", "access_admin"),

@@ -5,7 +5,7 @@ from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from . import admin_i18n
+from . import admin_i18n, error_report_admin
 from .documents import refuse_unreleased_document
 from .frontcache import serve_page_hook
 from .language import activate_public_language
@@ -170,3 +170,15 @@ hooks.register("before_serve_document", refuse_unreleased_document)
 
 # Wagtail's admin JavaScript strings that Wagtail's catalogue lacks (see admin_i18n).
 hooks.register("insert_global_admin_js", admin_i18n.catalogue_script)
+
+
+@hooks.register("register_admin_viewset")
+def register_error_reports():
+    return error_report_admin.ErrorReportViewSet("govinfo_error_reports")
+
+
+@hooks.register("construct_homepage_panels")
+def add_error_report_panel(request, panels):
+    panel = error_report_admin.error_report_panel(request)
+    if panel is not None:
+        panels.insert(0, panel)

@@ -144,3 +144,25 @@ def test_topic_tree_beside_the_catalogue(page, phone_page, live_server, content)
     assert phone_page.locator("nav.govinfo-topic-tree").bounding_box()["y"] > main_box["y"]
     assert_no_serious_axe_violations(phone_page)
     screenshot(phone_page, "catalogue-topic-tree-phone")
+
+
+def test_error_report_from_the_footer(page, phone_page, live_server, content):
+    from govinfo_wagtail.core.error_reports import ErrorReport
+
+    page.goto(content.url(live_server, content.guide))
+    page.locator(".govinfo-footer__report_error a").click()
+    expect(page.locator("#id_page_url")).to_have_value(content.guide.url)
+    assert_no_serious_axe_violations(page)
+    screenshot(page, "error-report-desktop")
+    page.select_option("#id_kind", "link")
+    page.fill("#id_description", "办事指南附件链接打不开。")
+    page.wait_for_timeout(3200)  # a person takes longer than the form's minimum
+    page.get_by_role("button").last.click()
+    expect(page.locator("h1")).to_be_visible()
+    report = ErrorReport.objects.get()
+    assert report.page_url == content.guide.url
+    expect(page.locator("main")).to_contain_text(str(report.pk))
+    phone_page.goto(live_server.url + "/govinfo/report-error/")
+    assert_no_serious_axe_violations(phone_page)
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(phone_page, "error-report-phone")

@@ -113,6 +113,7 @@ def govinfo_footer(context) -> dict:
         "contacts": config.footer_contacts() if config else [],
         "links": [(key, label, target.get_url(request))
                   for key, label, target in config.footer_links()] if config else [],
+        "report_error_url": report_error_url(request),
     }
 
 
@@ -156,3 +157,14 @@ def govinfo_entry_links(context) -> list[dict]:
     return [{"key": key, "label": label, "url": target.get_url(request), "page": target,
              "mark": marks.get(key) or str(label)[:1]}
             for key, label, target in links]
+
+
+def report_error_url(request) -> str:
+    """The 找错 form, told which page the visitor was on."""
+    try:
+        base = reverse("govinfo:report_error")
+    except NoReverseMatch:
+        return ""
+    if request is None or request.path.startswith(base):
+        return base if request is None else ""
+    return f"{base}?{urlencode({'url': request.get_full_path()})}"

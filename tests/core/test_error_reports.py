@@ -1,0 +1,144 @@
+"""我为政府网站找错: the public form on every page, its guards (honeypot, signed timestamp,
+rate limit), the register's deadlines, the answer by email and who sees what."""
+
+import time
+from datetime import timedelta
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core import mail, signing
+from django.core.cache import cache
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from govinfo_wagtail.core.error_report_views import SALT
+from govinfo_wagtail.core.error_reports import HANDLING_DAYS, ErrorReport, open_reports
+
+pytestmark = pytest.mark.django_db
+URL = "/govinfo/report-error/"
+
+
+@pytest.fixture(autouse=True)
+def clear_rate_limit():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def token(age: int = 10) -> str:
+    return signing.dumps(int(time.time()) - age, salt=SALT)
+
+
+def post(client, **extra):
+    data = {"kind": "link", "page_url": "/xxgk/jgzn/", "description": "附件链接打不开。",
+            "contact_email": "citizen@example.org", "token": token(), "website": ""}
+    data.update(extra)
+    return client.post(URL, data)
+
+
+def test_footer_of_every_page_links_to_the_form_with_the_page(client, catalogue):
+    html = BeautifulSoup(client.get(catalogue.url).content.decode(), "html.parser")
+    href = html.select_one(".govinfo-footer__report_error a")["href"]
+    assert href == f"{URL}?url=%2Fxxgk%2F"
+    form = BeautifulSoup(client.get(href).content.decode(), "html.parser")
+    assert form.select_one("#id_page_url")["value"] == "/xxgk/"
+
+
+def test_outside_address_is_not_prefilled(client):
+    html = BeautifulSoup(client.get(f"{URL}?url=https://evil.example/").content.decode(),
+                         "html.parser")
+    assert not html.select_one("#id_page_url").get("value")
+
+
+def test_report_is_registered_with_a_deadline_a_month_away(client):
+    response = post(client)
+    assert response.status_code == 200
+    report = ErrorReport.objects.get()
+    assert report.state == ErrorReport.State.NEW
+    assert report.deadline - report.received_at == timedelta(days=HANDLING_DAYS)
+    assert str(report.pk) in response.content.decode()
+
+
+@pytest.mark.parametrize("extra", [
+    {"website": "http://spam.example/"},      # the honeypot
+    {"token": 0},                             # sent within seconds of loading the form
+    {"token": 3 * 3600},                      # a form older than two hours
+    {"token": "forged"},
+    {"description": ""},
+])
+def test_guards_refuse_without_a_500(client, extra):
+    if isinstance(extra.get("token"), int):
+        extra = {"token": token(age=extra["token"])}
+    response = post(client, **extra)
+    assert response.status_code == 400
+    assert not ErrorReport.objects.exists()
+    # The page offers a fresh, valid token to send again.
+    html = BeautifulSoup(response.content.decode(), "html.parser")
+    fresh = html.select_one('input[name="token"]')["value"]
+    assert isinstance(signing.loads(fresh, salt=SALT), int)
+
+
+def test_rate_limit_per_address(client):
+    for _n in range(5):
+        assert post(client).status_code == 200
+    assert post(client).status_code == 429
+    assert ErrorReport.objects.count() == 5
+
+
+def test_answer_is_mailed_when_handled(django_capture_on_commit_callbacks):
+    report = ErrorReport.objects.create(kind="typo", page_url="/a/", description="错别字",
+                                        contact_email="citizen@example.org")
+    report.state, report.answer = ErrorReport.State.HANDLED, "已更正，感谢您的反馈。"
+    with django_capture_on_commit_callbacks(execute=True):
+        report.save()
+    assert [m.to for m in mail.outbox] == [["citizen@example.org"]]
+    assert "已更正" in mail.outbox[0].body
+    report.refresh_from_db()
+    assert report.answer_sent_at is not None and report.handled_at is not None
+    assert not report.handled_late
+    with django_capture_on_commit_callbacks(execute=True):
+        report.save()  # saved again: not sent twice
+    assert len(mail.outbox) == 1
+
+
+@override_settings(EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+                   EMAIL_HOST="127.0.0.1", EMAIL_PORT=9, EMAIL_TIMEOUT=2)
+def test_a_mail_failure_is_recorded_and_the_handling_stands(django_capture_on_commit_callbacks):
+    report = ErrorReport.objects.create(kind="typo", page_url="/a/", description="错别字",
+                                        contact_email="citizen@example.org")
+    report.state, report.answer = ErrorReport.State.HANDLED, "已更正。"
+    with django_capture_on_commit_callbacks(execute=True):
+        report.save()
+    report.refresh_from_db()
+    assert report.state == ErrorReport.State.HANDLED
+    assert report.answer_sent_at is None and report.answer_error
+
+
+def test_deadlines_overdue_due_soon_and_late_handling():
+    now = timezone.now()
+    old = ErrorReport.objects.create(kind="link", page_url="/a/", description="x",
+                                     received_at=now - timedelta(days=31))
+    soon = ErrorReport.objects.create(kind="link", page_url="/b/", description="x",
+                                      received_at=now - timedelta(days=27))
+    ErrorReport.objects.create(kind="link", page_url="/c/", description="x")
+    _open, overdue, due_soon = open_reports(now)
+    assert list(overdue) == [old] and list(due_soon) == [soon]
+    old.state = ErrorReport.State.HANDLED
+    old.save()
+    assert old.handled_late  # handled after the month: the inspection deducts more
+
+
+def test_register_never_shows_the_reporters_contact(client, django_user_model):
+    admin = django_user_model.objects.create_superuser("admin", "a@example.org", "pw")
+    report = ErrorReport.objects.create(kind="link", page_url="/a/", description="链接失效",
+                                        contact_name="张三", contact_email="zhang@example.org",
+                                        received_at=timezone.now() - timedelta(days=40))
+    client.force_login(admin)
+    index = client.get(reverse("govinfo_error_reports:index")).content.decode()
+    edit = client.get(reverse("govinfo_error_reports:edit", args=[report.pk])).content.decode()
+    for html in (index, edit):
+        assert "zhang@example.org" not in html and "张三" not in html
+    assert "链接失效" in edit or "/a/" in edit
+    dashboard = client.get("/admin/").content.decode()
+    assert 'data-error-reports="overdue"' in dashboard
