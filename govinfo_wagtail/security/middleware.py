@@ -16,6 +16,8 @@ from ..conf import govinfo_settings
 from .otp import has_device, otp_required_for
 
 LAST_SEEN = "govinfo_admin_last_seen"
+EXEMPT = ("wagtailadmin_logout", "govinfo_security:otp_verify", "govinfo_security:otp_setup",
+          "wagtailadmin_sprite", "wagtailadmin_javascript_catalog")
 
 
 def _admin_prefix() -> str | None:
@@ -56,8 +58,10 @@ class AdminAccountMiddleware:
             return None
         if getattr(user, "is_verified", lambda: False)():
             return None
-        exempt = {reverse("wagtailadmin_logout"), reverse("govinfo_security:otp_verify"),
-                  reverse("govinfo_security:otp_setup")}
+        # The step itself, sign-out, and what the step's own page loads from the admin (the
+        # icon sprite and the JavaScript catalogue, fetched by script: redirecting them would
+        # put the step's page where the icons go).
+        exempt = {reverse(name) for name in EXEMPT}
         if request.path in exempt or request.path.startswith(reverse("wagtailadmin_login")):
             return None
         step = "govinfo_security:otp_verify" if has_device(user) else \
