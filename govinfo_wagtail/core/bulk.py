@@ -7,7 +7,8 @@ entries, release records) or long text are several times slower to send that way
 ``VALUES`` rows (500 revisions of catalogue items: about 0.5 s against 0.15 s). Django takes
 the ``VALUES`` form when a value is an expression, so :func:`bulk_create` passes one value of
 the first row as ``Value(...)`` and puts the plain value back afterwards. Other databases
-get Django's ``bulk_create`` unchanged.
+get Django's ``bulk_create`` unchanged. Used for the rows that hold JSON (revisions, log
+entries, release records); rows of short plain values (pages, references) keep ``UNNEST``.
 """
 
 from __future__ import annotations

@@ -277,7 +277,6 @@ def update_pages_index(page_ids: list[int]) -> None:
     from modelsearch.backends import get_search_backends_with_name
     from wagtail.models import Page
 
-    from ..core.bulk import bulk_create
     from ..core.models import DisclosurePage
     from .models import SearchDocument
     from .services import build_document
@@ -298,7 +297,7 @@ def update_pages_index(page_ids: list[int]) -> None:
         with transaction.atomic():
             docs = [build_document(pages[pk]) for pk in ids if pk in public and pk in pages]
             SearchDocument.objects.filter(page_id__in=ids).delete()
-            bulk_create(SearchDocument, docs)
+            SearchDocument.objects.bulk_create(docs)
     except DatabaseError as exc:
         for pk in ids:
             record_failure(pk, PUBLIC_INDEX, exc)

@@ -23,8 +23,6 @@ from django_tasks import task
 from modelcluster.models import get_all_child_relations
 from wagtail.models import Page, ReferenceIndex
 
-from ...core.bulk import bulk_create
-
 logger = logging.getLogger(__name__)
 
 CHUNK = 500
@@ -70,8 +68,8 @@ def update_references(page_ids: list[int]) -> None:
                     ReferenceIndex.create_or_update_for_object(page)
                 else:
                     new_rows += _rows_for_new_object(page)
-            bulk_create(
-                ReferenceIndex, new_rows, batch_size=1000,
+            ReferenceIndex.objects.bulk_create(
+                new_rows, batch_size=1000,
                 ignore_conflicts=connection.features.supports_ignore_conflicts)
 
 

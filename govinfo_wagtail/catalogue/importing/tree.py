@@ -22,8 +22,6 @@ from django.db.models import F
 from treebeard.exceptions import PathOverflow
 from wagtail.models import Page
 
-from ...core.bulk import bulk_create
-
 
 def _step(number: int) -> str:
     alphabet, steplen = Page.alphabet, Page.steplen
@@ -89,7 +87,7 @@ def _insert_model(model, pages: list[Page]) -> None:
     # Wagtail's base table first: its rows' ids are the primary keys of every table below.
     base_fields = [f for f in Page._meta.local_concrete_fields if not f.primary_key]
     rows = [Page(**{f.attname: getattr(p, f.attname) for f in base_fields}) for p in pages]
-    bulk_create(Page, rows)
+    Page.objects.bulk_create(rows)
     if any(r.pk is None for r in rows):  # a database that returns no ids from a bulk insert
         ids = dict(Page.objects.filter(path__in=[r.path for r in rows]).values_list("path", "pk"))
         for row in rows:

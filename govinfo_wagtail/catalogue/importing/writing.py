@@ -155,7 +155,7 @@ class BatchWriter:
             if page is not None:
                 created.append((row, page))
         if created:
-            bulk_create(ImportedItem, [
+            ImportedItem.objects.bulk_create([
                 ImportedItem(catalogue=self.parent, legacy_key=row.legacy_key, page=page,
                              row_digest=digests[row.row], job=self.job,
                              created_by_job=self.job)
