@@ -8,8 +8,8 @@ from wagtail.models import PageLogEntry
 
 from govinfo_wagtail.catalogue.models import CatalogueItemPage
 from govinfo_wagtail.core.bulk import bulk_create
-from govinfo_wagtail.text import analysis
 from govinfo_wagtail.search.services import build_document
+from govinfo_wagtail.text import analysis
 from tests.conftest import add_live
 
 
