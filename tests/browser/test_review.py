@@ -76,7 +76,8 @@ def pass_gate(page, live_server, draft, who):
     modal = page.locator(".modal-dialog .govinfo-gate")
     expect(modal).to_be_visible()
     boxes = modal.locator('input[name="checklist"]')
-    assert boxes.count() >= 3
+    # Two at the policy gate of a notice: 解读材料齐全 is asked only where interpretations apply.
+    assert boxes.count() >= 2
     screenshot(page, f"review-gate-{who}")
     for i in range(boxes.count()):
         boxes.nth(i).check()
