@@ -255,7 +255,7 @@ def worker(vendor: str, db_url: str, n: int) -> dict:
     from django.db import connection
 
     from govinfo_wagtail.core.models import Agency
-    from govinfo_wagtail.search import services
+    from govinfo_wagtail.search import services, sql
     from govinfo_wagtail.search.models import SearchDocument
     from govinfo_wagtail.text import analysis
 
@@ -285,7 +285,7 @@ def worker(vendor: str, db_url: str, n: int) -> dict:
 
     def run_sql(sql, params):
         # The floor gets the same planner settings as the package (no sequential scans).
-        with services._plan_for_fulltext(), connection.cursor() as cursor:
+        with sql.plan_for_fulltext(), connection.cursor() as cursor:
             cursor.execute(sql, params)
             cursor.fetchall()
 
@@ -311,7 +311,7 @@ def worker(vendor: str, db_url: str, n: int) -> dict:
         per_query.append((1000 * sorted(mine)[len(mine) // 2], q, bool(filters),
                           result.count, result.approximate))
         approximate += result.approximate
-        with services._plan_for_fulltext():
+        with sql.plan_for_fulltext():
             matches.append(services.count(terms, filters))
     out["approximate_queries"] = approximate
     out["slowest"] = sorted(per_query, reverse=True)[:4]
@@ -336,18 +336,18 @@ def worker(vendor: str, db_url: str, n: int) -> dict:
 def _floor_sql(vendor: str, terms, filters, *, rum: bool = False, limit: int = 20):
     """The bare ranked top ``limit`` in raw SQL over the same table, with the same filters,
     ranking every match: FTS5 bm25, ts_rank over GIN (or RUM's <=>), MATCH relevance."""
-    from govinfo_wagtail.search import services
+    from govinfo_wagtail.search import documents, sql
     from govinfo_wagtail.text import analysis
 
     doc = "govinfo_search_searchdocument"
-    where = "".join(f" AND {doc}.{services._FACET_COLUMNS[k]} = %s" for k in filters)
+    where = "".join(f" AND {doc}.{sql.FACET_COLUMNS[k]} = %s" for k in filters)
     if vendor == "sqlite":
         return (f"SELECT {doc}.page_id FROM govinfo_search_fts JOIN {doc} ON "
                 f"{doc}.page_id = govinfo_search_fts.rowid WHERE govinfo_search_fts "
                 f"MATCH %s{where} ORDER BY bm25(govinfo_search_fts) LIMIT {limit}",
                 [analysis.fts5_query(terms), *filters.values()])
     if vendor == "mysql":
-        q = analysis.mysql_boolean_query(terms, services._innodb_min_token_size())
+        q = analysis.mysql_boolean_query(terms, documents.innodb_min_token_size())
         match = f"MATCH({doc}.text) AGAINST (%s IN BOOLEAN MODE)"
         return (f"SELECT page_id FROM {doc} WHERE {match}{where} ORDER BY {match} DESC "
                 f"LIMIT {limit}", [q, *filters.values(), q])
@@ -439,7 +439,7 @@ def _time_buried(vendor: str, pages: dict, out: dict) -> None:
     from tests.search.relevance.corpus import QUERIES as SET_QUERIES
 
     def run_sql(sql, params):
-        with services._plan_for_fulltext(), connection.cursor() as cursor:
+        with sql.plan_for_fulltext(), connection.cursor() as cursor:
             cursor.execute(sql, params)
             return [row[0] for row in cursor.fetchall()]
 

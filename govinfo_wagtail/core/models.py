@@ -506,7 +506,7 @@ class DisclosurePage(Page):
 
     def search_text(self) -> str:
         """The analysed field Wagtail's search backends index (attachment text included)."""
-        from ..search.services import attachment_texts_cached, backend_text
+        from ..search.documents import attachment_texts_cached, backend_text
         from ..text.analysis import index_text
 
         parts = (*self.search_parts(), *attachment_texts_cached(self))

@@ -107,7 +107,7 @@ def update_page_index(page_id: int) -> list[str]:
     from modelsearch.backends import get_search_backends_with_name
     from wagtail.models import Page
 
-    from .services import sync_search_document
+    from .documents import sync_search_document
 
     failed = []
     try:
@@ -278,8 +278,8 @@ def update_pages_index(page_ids: list[int]) -> None:
     from wagtail.models import Page
 
     from ..core.models import DisclosurePage
+    from .documents import build_document
     from .models import SearchDocument
-    from .services import build_document
 
     ids = list(page_ids)
     released = set(DisclosurePage.objects.released().filter(pk__in=ids)

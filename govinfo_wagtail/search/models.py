@@ -26,7 +26,7 @@ class SearchDocument(models.Model):
     # with short tokens encoded (analysis.mysql_index_text).
     text = models.TextField()
     # The strong fields, each with its own small full-text index (migration 0004) from which
-    # strong matches are retrieved whatever the number of body matches (services._ranked_ids):
+    # strong matches are retrieved whatever the number of body matches (ranking.ranked_ids):
     # analysed tokens of the page's own 文号, 索引号 and title ...
     title_text = models.TextField(blank=True, default="")
     # ... and of its keywords and publishing agency.
@@ -34,7 +34,7 @@ class SearchDocument(models.Model):
     # The normalised title, letters and digits only: "words adjacent as typed" is a substring.
     title_key = models.CharField(max_length=255, blank=True, default="")
     # Analysed tokens found only in the attachments' text (none of the page's own fields holds
-    # them): a word found only there ranks below one in the body (services._ranked_ids).
+    # them): a word found only there ranks below one in the body (ranking.ranked_ids).
     # NULL: indexed before this column existed, until ``govinfo_search_rebuild`` (a system
     # check says so); treated as "no such words" meanwhile.
     attach_only = models.TextField(null=True, blank=True)

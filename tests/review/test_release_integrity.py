@@ -31,8 +31,8 @@ from govinfo_wagtail.core.release import (
     release,
 )
 from govinfo_wagtail.review.models import CheckOverride, GateKind, ReviewGateTask
+from govinfo_wagtail.search.documents import sync_search_document
 from govinfo_wagtail.search.models import SearchDocument
-from govinfo_wagtail.search.services import sync_search_document
 from tests.conftest import add_draft, add_live
 from tests.review.conftest import current, is_live, pass_gate, submit
 

@@ -7,8 +7,9 @@ from datetime import date, timedelta
 import pytest
 from django.test import override_settings
 
-from govinfo_wagtail.search import services
-from govinfo_wagtail.search.services import SAMPLE_MODULUS, SearchQuery
+from govinfo_wagtail.search import database, services, sql
+from govinfo_wagtail.search.services import SearchQuery
+from govinfo_wagtail.search.sql import SAMPLE_MODULUS
 from tests.search.factories import item
 
 N_ITEMS = 34  # page ids run consecutively, so at least two fall in the sample
@@ -76,14 +77,14 @@ def test_body_matches_are_ranked_within_the_newest_window_strong_ones_always(cat
 
 
 def test_about_rounds_to_two_figures():
-    assert [services._about(n) for n in (7, 96, 1616, 96_872, 100_100)] == [
+    assert [sql.about(n) for n in (7, 96, 1616, 96_872, 100_100)] == [
         7, 96, 1600, 97_000, 100_000]
 
 
 def test_paging_stops_at_the_maximum_depth(notices, monkeypatch):
     # No request can page deeper than MAX_DEPTH results (a crawler walking page=5000 would
     # make the database read every match); the page number is clamped, not an error.
-    monkeypatch.setattr(services, "MAX_DEPTH", 10)
+    monkeypatch.setattr(database, "MAX_DEPTH", 10)
     results = services.search(SearchQuery(q="公共租赁住房", page_size=5, sort="date", page=99))
     assert results.num_pages == 2 and results.page == 2 and len(results.hits) == 5
     assert results.count == N_ITEMS

@@ -15,8 +15,9 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 
 from govinfo_wagtail.catalogue.models import CatalogueItemPage
-from govinfo_wagtail.search import cluster, services
-from govinfo_wagtail.search.cluster import CLUSTER_INDEX, query_body
+from govinfo_wagtail.search import cluster, cluster_search, services
+from govinfo_wagtail.search.cluster import CLUSTER_INDEX
+from govinfo_wagtail.search.cluster_search import query_body
 from govinfo_wagtail.search.indexing import PUBLIC_INDEX
 from govinfo_wagtail.search.models import IndexFailure, SearchDocument
 from govinfo_wagtail.search.services import FACETS, MAX_PAGE_SIZE, SearchQuery
@@ -225,7 +226,7 @@ def test_only_letter_digit_terms_reach_the_cluster():
 
 
 def test_count_body_for_suggestions():
-    body = cluster.count_body({"agency": 2}, ["交通", "年度"])
+    body = cluster_search.count_body({"agency": 2}, ["交通", "年度"])
     assert body == {"query": {"bool": {"filter": [
         {"match": {"text": {"query": "交通 年度", "operator": "and"}}},
         {"term": {"agency": 2}},
@@ -295,13 +296,13 @@ def es8_response(ids: list[int], total: int, agency_buckets: list[tuple[int, int
 
 
 def test_parse_response():
-    count, facets, ids = cluster.parse_response(es8_response([12, 7], 25, [(5, 2), (3, 2)]))
+    count, facets, ids = cluster_search.parse_response(es8_response([12, 7], 25, [(5, 2), (3, 2)]))
     assert (count, ids) == (25, [12, 7])
     assert facets["agency"] == [(3, 2), (5, 2)]  # count desc, then value: as the database
     assert facets["year"] == [(2020, 1), (2021, 1)]
     assert facets["topic"] == [] and facets["validity"] == [("valid", 3)]
     # OpenSearch with rest_total_hits_as_int, and a response without aggregations
-    assert cluster.parse_response({"hits": {"total": 3, "hits": []}})[:1] == (3,)
+    assert cluster_search.parse_response({"hits": {"total": 3, "hits": []}})[:1] == (3,)
 
 
 @needs_commit
@@ -317,7 +318,7 @@ def test_hits_load_from_the_database_and_gone_pages_are_dropped(catalogue, agenc
     terms = analysis.query_terms("海交（2020）3号 交通")
     results = services.SearchResults(query=SearchQuery(q="海交（2020）3号 交通"), terms=terms)
     response = es8_response([notice.pk, report.pk, gone.pk], 23, [(agency.pk, 23)])
-    cluster.fill_results(results, response, page=3, page_size=10)
+    cluster_search.fill_results(results, response, page=3, page_size=10)
     assert [h.page.pk for h in results.hits] == [notice.pk, report.pk]
     assert results.hits[0].exact_document_number and not results.hits[1].exact_document_number
     assert results.hits[0].kind == notice.content_type_id
@@ -336,7 +337,7 @@ def test_every_client_call_fails_as_cluster_error(client_name):
     dead = cluster.client(dead_cluster(client_name))
     calls = {
         "search": lambda: dead.search(query_body(SearchQuery(q="交通"), ["交通"])),
-        "count": lambda: dead.count(cluster.count_body({}, ["交通"])),
+        "count": lambda: dead.count(cluster_search.count_body({}, ["交通"])),
         "put": lambda: dead.put(1, {"page_id": 1, "text": "交通"}),
         "remove": lambda: dead.remove(1),
         "bulk": lambda: dead.bulk_put("govinfo_test_x", [(1, {"page_id": 1})]),

@@ -50,9 +50,9 @@ class ChineseQueryMixin:
             query = query.query_string
         if has_cjk(query):
             if self.mysql_encoded:
-                from ..services import _innodb_min_token_size
+                from ..documents import innodb_min_token_size
 
-                query = analysed_query(query, mysql=True, min_length=_innodb_min_token_size())
+                query = analysed_query(query, mysql=True, min_length=innodb_min_token_size())
             else:
                 query = analysed_query(query)
             operator = operator or "and"

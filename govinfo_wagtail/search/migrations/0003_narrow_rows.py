@@ -1,4 +1,4 @@
-"""Bounded work for common words (services._count, services._ranked_ids).
+"""Bounded work for common words (database._count, ranking.ranked_ids).
 
 PostgreSQL:
 

@@ -2,7 +2,7 @@
 
 The public search retrieves strong matches from this small, selective index whatever the
 number of body matches, so an older document whose title is the query is never left out by
-the bound on body matches (services._ranked_ids, docs/search.md "Ranking").
+the bound on body matches (ranking.ranked_ids, docs/search.md "Ranking").
 
 * SQLite: a second external-content FTS5 table over (title_text, meta_text), kept in step by
   its own triggers. Columns are added with ALTER TABLE: Django would rebuild the table on

@@ -2,7 +2,7 @@
 
 1. Rows indexed before 0004 have empty strong fields (``title_text``, ``meta_text``,
    ``title_key``), so their strong matches were only found through the body window. They are
-   filled here from the page's own fields (the same analysis as ``services.strong_texts``:
+   filled here from the page's own fields (the same analysis as ``documents.strong_texts``:
    own 文号 + 索引号 + title; keywords + agency), in batches of BATCH rows by primary key, so
    memory stays bounded whatever the size of the index. The full-text indexes of the strong
    fields follow by themselves (SQLite triggers, PostgreSQL generated column, InnoDB).

@@ -4,6 +4,10 @@ the Elasticsearch/OpenSearch cluster when GOVINFO_SEARCH_CLUSTER is set."""
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from ... import cluster
+from ...cluster_search import ClusterSearch
+from ...documents import rebuild_search_documents
+
 
 class Command(BaseCommand):
     help = ("Rebuild the public search index: every live, public disclosure page, nothing "
@@ -20,15 +24,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, cluster_only=False, skip_cluster=False, **options):
-        from ... import cluster
-
         if cluster_only and not cluster.enabled():
             raise CommandError(_("GOVINFO_SEARCH_CLUSTER is not set."))
         if not cluster_only:
             self.rebuild_database()
         if cluster.enabled() and not skip_cluster:
             try:
-                name, indexed = cluster.rebuild()
+                name, indexed = ClusterSearch().rebuild()
             except cluster.ClusterError as exc:
                 raise CommandError(
                     _("The search cluster could not be rebuilt: %(error)s") % {"error": exc}
@@ -37,13 +39,6 @@ class Command(BaseCommand):
                               % {"indexed": indexed, "name": name})
 
     def rebuild_database(self):
-        from ....core.models import DisclosurePage
-        from ...models import SearchDocument
-        from ...services import sync_search_document
-
-        ids = set(DisclosurePage.objects.values_list("pk", flat=True))
-        # rows whose page is no longer a disclosure page (should not happen; cheap to check)
-        SearchDocument.objects.exclude(page_id__in=ids).delete()
-        indexed = sum(sync_search_document(pk) for pk in sorted(ids))
+        indexed, total = rebuild_search_documents()
         self.stdout.write(_("%(indexed)d of %(total)d disclosure pages are in the public "
-                            "search index.") % {"indexed": indexed, "total": len(ids)})
+                            "search index.") % {"indexed": indexed, "total": total})
