@@ -16,6 +16,7 @@ from wagtail.search import index
 
 from ..text.html import html_to_text
 from .codes import is_valid_org_code, is_valid_uscc, normalise_org_code
+from .search_text import analysed_text, contributed_parts
 from .slugs import GovinfoPageForm
 
 
@@ -505,17 +506,14 @@ class DisclosurePage(Page):
         return memo[1]
 
     def search_text(self) -> str:
-        """The analysed field Wagtail's search backends index (attachment text included)."""
-        from ..search.documents import attachment_texts_cached, backend_text
-        from ..text.analysis import index_text
-
-        parts = (*self.search_parts(), *attachment_texts_cached(self))
+        """The analysed field Wagtail's search backends index (core.search_text: the page's
+        own texts and what apps add through the ``govinfo_search_text_*`` hooks)."""
+        parts = (*self.search_parts(), *contributed_parts(self))
         # Wagtail's backends read this once per kind of field they index (title, body,
         # autocomplete…): analyse each content once, not once per read.
         memo = self.__dict__.get("_govinfo_search_text")
         if memo is None or memo[0] != parts:
-            text = backend_text(index_text(*parts))
-            memo = self.__dict__["_govinfo_search_text"] = (parts, text)
+            memo = self.__dict__["_govinfo_search_text"] = (parts, analysed_text(parts))
         return memo[1]
 
     def get_cache_partners(self):
