@@ -1,7 +1,8 @@
 """The layers of docs/architecture.md are a contract that `make lint` enforces (import-linter).
 
 The contract holds on the package as it is, and breaks when a wrong-way import is planted in
-a copy of it: the kernel importing a feature app, or one feature app importing another.
+a copy of it: the kernel importing a feature app, or one feature app importing another;
+and a cycle planted among the modules of one app breaks the acyclic contract.
 """
 
 import shutil
@@ -48,3 +49,18 @@ def test_a_wrong_way_import_breaks_the_contract(copy_of_the_package, tmp_path, m
     result = lint_imports(root)
     assert result.returncode != 0
     assert "BROKEN" in result.stdout and "is not allowed to import" in result.stdout
+
+
+@pytest.mark.parametrize(("module", "planted"), [
+    ("search/snippets.py", "from . import services as _services"),  # services -> snippets
+    ("core/agencies.py", "from . import models as _models"),  # models -> agencies
+])
+def test_a_cycle_inside_an_app_breaks_the_contract(copy_of_the_package, tmp_path, module,
+                                                   planted):
+    root = tmp_path / "planted"
+    shutil.copytree(copy_of_the_package, root)
+    path = root / "govinfo_wagtail" / module
+    path.write_text(path.read_text() + f"\n{planted}  # planted\n")
+    result = lint_imports(root)
+    assert result.returncode != 0
+    assert "BROKEN" in result.stdout and "No cycles are allowed" in result.stdout

@@ -13,7 +13,10 @@ class CoreConfig(AppConfig):
         from django.db.models.signals import post_save, pre_save
         from wagtail.models import Revision
 
-        from . import checks  # noqa: F401 (registers the system checks)
+        from . import (
+            checks,  # noqa: F401 (registers the system checks)
+            documents,  # noqa: F401 (connects the document-use signal receivers)
+        )
         from .frontcache import connect_signals
         from .guard import check_page_save, clear_unapproved_schedule, finish_scheduled_release
 

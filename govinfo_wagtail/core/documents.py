@@ -38,36 +38,11 @@ from wagtail.documents import get_document_model
 from wagtail.documents.models import AbstractDocument
 from wagtail.models import Page, ReferenceIndex, Revision
 
+from .document_uses import DisclosureDocumentUse
+from .models import DisclosurePage
+
 # Bounds on the work of one request (a document attached to very many pages is unusual).
 _MAX_PAGES_CHECKED = 50
-
-
-class DisclosureDocumentUse(models.Model):
-    """A disclosure page's reference to a document: in ``revision``, or (``revision`` null)
-    in the page's row, in a revision since edited or deleted, or in a deleted page.
-
-    Plain ids for the page and the document: the marker must outlive a deleted page, and
-    the document model may be a host's own (WAGTAILDOCS_DOCUMENT_MODEL); rows of a
-    deleted document are removed by a signal.
-    """
-
-    # Indexed by the unique constraint, whose first column it is.
-    document_id = models.PositiveBigIntegerField()
-    page_id = models.PositiveBigIntegerField(db_index=True)
-    revision = models.ForeignKey(
-        Revision, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-    class Meta:
-        verbose_name = _("document of disclosure content")
-        verbose_name_plural = _("documents of disclosure content")
-        constraints = [
-            models.UniqueConstraint(fields=["document_id", "revision"],
-                                    name="govinfo_document_use_revision"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.document_id} ← {self.page_id}/{self.revision_id}"
 
 
 # -- which documents a page's content refers to ------------------------------------------
@@ -134,8 +109,6 @@ def record_uses(page_id: int, revision_id: int | None, document_ids: Iterable[in
 
 
 def _disclosure_model(model) -> type | None:
-    from .models import DisclosurePage
-
     if isinstance(model, type) and issubclass(model, DisclosurePage):
         return model
     return None
@@ -187,8 +160,6 @@ def _document_deleted(sender, instance, **kwargs):
 def rebuild_document_uses(log=None) -> int:
     """Record the documents of every revision and row of every disclosure page (after an
     upgrade from a version without the record; idempotent). Returns the revisions read."""
-    from .models import DisclosurePage
-
     models_by_ct = {
         ct.pk: ct.model_class()
         for ct in ContentType.objects.filter(
@@ -220,8 +191,6 @@ def is_disclosure_document(document) -> bool:
 
 def _live_pages_using(document):
     """Released disclosure pages whose live revision refers to the document."""
-    from .models import DisclosurePage
-
     revisions = DisclosureDocumentUse.objects.filter(
         document_id=document.pk, revision__isnull=False).values("revision_id")
     return DisclosurePage.objects.released().filter(live_revision_id__in=revisions)
@@ -230,8 +199,6 @@ def _live_pages_using(document):
 def _used_by_live_host_content(document) -> bool:
     """Whether something other than a disclosure page — a live host page, a snippet —
     refers to the document (Wagtail's reference index): it was public before, and stays."""
-    from .models import DisclosurePage
-
     references = ReferenceIndex.get_references_to(document)
     page_type = ContentType.objects.get_for_model(Page)
     if references.exclude(base_content_type=page_type).exists():

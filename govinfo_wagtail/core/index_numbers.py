@@ -1,6 +1,5 @@
 """Index numbers (索引号): assigned at first release, gap-free per agency and year."""
 
-import string
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -10,28 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..conf import govinfo_settings
+from .index_patterns import TOKENS, validate_pattern
 from .models import Agency, DisclosureSettings, IndexNumber, IndexNumberCounter
 
-TOKENS = {"agency_code", "year", "serial"}
-
-
-def validate_pattern(pattern: str) -> None:
-    try:
-        fields = {name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None}
-        pattern.format(agency_code="X", year=2026, serial=1)
-    except (ValueError, KeyError, IndexError) as exc:
-        raise ValidationError(
-            _("The index number pattern “%(pattern)s” is not valid: %(error)s"),
-            params={"pattern": pattern, "error": exc},
-        ) from exc
-    unknown = fields - TOKENS
-    # Serials restart every year, so a number without its year would repeat.
-    if unknown or not {"serial", "year"} <= fields:
-        raise ValidationError(
-            _("The index number pattern must contain {year} and {serial} and may use only "
-              "{agency_code}, {year} and {serial}."),
-        )
-
+__all__ = ["TOKENS", "assign_index_number", "assign_index_numbers", "pattern_for",
+           "register_legacy_index_number", "register_legacy_index_numbers", "release_year",
+           "validate_pattern"]
 
 def pattern_for(agency: Agency, site=None) -> str:
     if agency.index_number_pattern:

@@ -26,7 +26,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.log_actions import log
-from wagtail.models import PagePermissionTester, Revision
+from wagtail.models import Revision
 
 from ..conf import govinfo_settings
 from .content import content_digest
@@ -88,14 +88,6 @@ class ReleaseBlocked(ReleaseRefused):
             "title": page.title, "count": len(self.findings),
             "findings": "; ".join(str(f.message) for f in self.findings[:5])},
             code="blocking_findings")
-
-
-class ReleaseOnlyPermissionTester(PagePermissionTester):
-    """Nobody publishes a disclosure page directly, superusers included: it goes live when
-    it passes review. Unpublishing stays with those who have publish permission."""
-
-    def can_publish(self):
-        return False
 
 
 def is_being_released(page_id: int | None) -> bool:

@@ -9,6 +9,7 @@ from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
 from ..conf import govinfo_settings
+from .records import SearchDocument
 
 PACKAGE_BACKENDS = "govinfo_wagtail.search.backends."
 # GOVINFO_SEARCH_CLUSTER["CLIENT"] → the Python module it needs, and the extra that installs it.
@@ -61,8 +62,6 @@ def check_index_needs_rebuild(app_configs=None, databases=None, **kwargs):
     what it can; pages with attachments need the page type's own fields, so a rebuild)."""
     if not databases:
         return []
-    from .models import SearchDocument
-
     try:
         stale = SearchDocument.objects.filter(attach_only__isnull=True).count()
     except DatabaseError:

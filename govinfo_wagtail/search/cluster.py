@@ -26,7 +26,9 @@ from collections.abc import Iterable, Iterator
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 
+from ..conf import govinfo_settings
 from ..text import analysis
+from .records import SearchDocument
 
 CLUSTER_INDEX = "govinfo_cluster"  # IndexFailure.backend of the cluster's public index
 DEFAULT_INDEX = "govinfo_public"
@@ -57,8 +59,6 @@ class ClusterError(Exception):
 
 
 def config() -> dict | None:
-    from ..conf import govinfo_settings
-
     value = govinfo_settings.SEARCH_CLUSTER
     return dict(value) if value else None
 
@@ -318,8 +318,6 @@ def document(row) -> dict:
 
 def sync_page(page_id: int) -> None:
     """Index the page's row, or delete its document when the row is gone."""
-    from .models import SearchDocument
-
     row = SearchDocument.objects.filter(page_id=page_id).first()
     if row is None:
         client().remove(page_id)
@@ -332,8 +330,6 @@ def remove_page(page_id: int) -> None:
 
 
 def _documents(since=None) -> Iterator[tuple[int, dict]]:
-    from .models import SearchDocument
-
     rows = SearchDocument.objects.order_by("page_id")
     if since is not None:
         rows = rows.filter(updated_at__gte=since)

@@ -9,12 +9,12 @@ from django.db import DatabaseError, connection
 from ..conf import govinfo_settings
 from ..text import analysis
 from .documents import rebuild_search_documents, sync_search_document
-from .models import SearchDocument
 from .public_backend import PublicSearchBackend
 from .query import FACETS, SearchQuery, SearchResults, SearchUnavailable, add_hits
 from .query import page_size as clamped_page_size
 from .query import suggestions as suggestions_for
 from .ranking import STRONG_LIMIT, ranked_ids, strong_candidates
+from .records import SearchDocument
 from .sql import (
     BROAD_SHARE,
     FACET_COLUMNS,

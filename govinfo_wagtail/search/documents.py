@@ -10,7 +10,7 @@ from ..core.models import DisclosurePage
 from ..text import analysis
 from ..text.extraction import extract
 from ..text.html import html_to_text
-from .models import AttachmentText, SearchDocument
+from .records import AttachmentText, SearchDocument
 
 SNIPPET_SOURCE_LIMIT = 50_000  # characters of plain text kept for snippets
 

@@ -24,7 +24,12 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django_tasks import task
 
+from ..core.models import DisclosurePage
+from ..core.signals import disclosure_pages_changed
+from . import cluster
 from .cluster import CLUSTER_INDEX  # IndexFailure.backend of the cluster's public index
+from .documents import build_document, sync_search_document
+from .records import IndexFailure, SearchDocument
 
 logger = logging.getLogger(__name__)
 
@@ -107,8 +112,6 @@ def update_page_index(page_id: int) -> list[str]:
     from modelsearch.backends import get_search_backends_with_name
     from wagtail.models import Page
 
-    from .documents import sync_search_document
-
     failed = []
     try:
         sync_search_document(page_id)
@@ -161,8 +164,6 @@ def remove_page_from_backends(page_id: int, model_label: str) -> list[str]:
 def _sync_cluster(page_id: int, *, operation: str = "update", model_label: str = "") -> bool:
     """Bring the cluster's public index in step with the page's SearchDocument row (nothing
     to do without GOVINFO_SEARCH_CLUSTER); False, with the failure recorded, if it failed."""
-    from . import cluster
-
     if not cluster.enabled():  # (a failure recorded before it was switched off clears on retry)
         return True
     try:
@@ -185,8 +186,6 @@ def record_failure(
 ) -> None:
     from django.db.models import F
 
-    from .models import IndexFailure
-
     error = f"{type(exc).__name__}: {exc}"[:2000]
     try:
         updated = IndexFailure.objects.filter(page_id=page_id, backend=backend).update(
@@ -203,15 +202,11 @@ def record_failure(
 
 
 def clear_failure(page_id: int, backend: str) -> None:
-    from .models import IndexFailure
-
     IndexFailure.objects.filter(page_id=page_id, backend=backend).delete()
 
 
 def retry_failures(limit: int | None = None) -> tuple[int, int]:
     """Re-run recorded failures; returns (succeeded, still failing)."""
-    from .models import IndexFailure
-
     done = failing = 0
     failures = IndexFailure.objects.order_by("first_failed_at", "pk")
     for failure in failures[:limit] if limit else failures:
@@ -231,14 +226,10 @@ def connect_disclosure_indexing():
     from django.apps import apps
     from wagtail.models import PageViewRestriction
 
-    from ..core.models import DisclosurePage
-
     for model in apps.get_models():
         if issubclass(model, DisclosurePage):
             post_save.connect(_enqueue_update, sender=model, dispatch_uid=f"govinfo-{model}")
             post_delete.connect(_remove, sender=model, dispatch_uid=f"govinfo-del-{model}")
-    from ..core.signals import disclosure_pages_changed
-
     disclosure_pages_changed.connect(_pages_changed, dispatch_uid="govinfo-pages-changed")
     post_save.connect(_restriction_changed, sender=PageViewRestriction,
                       dispatch_uid="govinfo-restriction-save")
@@ -276,10 +267,6 @@ def update_pages_index(page_ids: list[int]) -> None:
     from django.db import DatabaseError
     from modelsearch.backends import get_search_backends_with_name
     from wagtail.models import Page
-
-    from ..core.models import DisclosurePage
-    from .documents import build_document
-    from .models import SearchDocument
 
     ids = list(page_ids)
     released = set(DisclosurePage.objects.released().filter(pk__in=ids)
@@ -321,6 +308,4 @@ def update_pages_index(page_ids: list[int]) -> None:
 
 
 def _clear_failures(page_ids: list[int], backend: str) -> None:
-    from .models import IndexFailure
-
     IndexFailure.objects.filter(page_id__in=page_ids, backend=backend).delete()

@@ -8,7 +8,7 @@ from django.utils.safestring import SafeString
 
 from ..core.models import DisclosurePage
 from ..text import analysis
-from .models import SearchDocument
+from .records import SearchDocument
 from .snippets import snippet
 
 MAX_PAGE_SIZE = 50

@@ -14,8 +14,8 @@ from django.db import connection, transaction
 
 from ..text import analysis
 from .documents import innodb_min_token_size
-from .models import SearchDocument
 from .query import SearchUnavailable
+from .records import SearchDocument
 
 TABLE = SearchDocument._meta.db_table
 FTS = "govinfo_search_fts"

@@ -144,7 +144,7 @@ def rollback_job(job, *, chunk: int = 500) -> int:
     pages. Pages that the job only updated keep their new revisions (history shows them)."""
     from wagtail.documents import get_document_model
 
-    from ...core.documents import DisclosureDocumentUse
+    from ...core.document_uses import DisclosureDocumentUse
     from ..models import ImportedItem, ImportJob
 
     page_type = Page._meta.model  # base content type of page revisions

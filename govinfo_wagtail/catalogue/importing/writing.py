@@ -297,7 +297,7 @@ class BatchWriter:
         IndexNumber.objects.filter(page_id__in=page_ids).delete()
         Revision.objects.filter(base_content_type=self.page_type,
                                 object_id__in=[str(i) for i in page_ids]).delete()
-        from ...core.documents import DisclosureDocumentUse
+        from ...core.document_uses import DisclosureDocumentUse
 
         doc_ids = list(DisclosureDocumentUse.objects.filter(page_id__in=page_ids)
                        .values_list("document_id", flat=True))
