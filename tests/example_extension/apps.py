@@ -9,7 +9,7 @@ class ExampleExtensionConfig(AppConfig):
 
     def ready(self) -> None:
         # Import kind: rows whose 类型 is 公告 become notice pages.
-        from govinfo_wagtail.catalogue.importing import PageKind, register_page_kind
+        from govinfo_wagtail.core.import_kinds import PageKind, register_page_kind
 
         from .importing import prepare_notice
 
