@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from wagtail import hooks
 
-from ..text.analysis import index_text
+from ..text import analysis
 
 SEARCH_TEXT_PARTS_HOOK = "govinfo_search_text_parts"
 SEARCH_TEXT_ENCODING_HOOK = "govinfo_search_text_encoding"
@@ -31,7 +31,7 @@ def contributed_parts(page) -> tuple[str, ...]:
 
 def analysed_text(parts: tuple[str, ...]) -> str:
     """``parts`` analysed, then passed through every ``govinfo_search_text_encoding`` hook."""
-    text = index_text(*parts)
+    text = analysis.index_text(*parts)
     for fn in hooks.get_hooks(SEARCH_TEXT_ENCODING_HOOK):
         text = fn(text)
     return text
