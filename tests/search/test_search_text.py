@@ -7,7 +7,11 @@ from django.db import connection
 from wagtail import hooks
 
 from govinfo_wagtail.core.models import DisclosurePage
-from govinfo_wagtail.core.search_text import SEARCH_TEXT_ENCODING_HOOK, SEARCH_TEXT_PARTS_HOOK
+from govinfo_wagtail.core.search_text import (
+    SEARCH_TEXT_ENCODING_HOOK,
+    SEARCH_TEXT_PARTS_HOOK,
+    analysed_text,
+)
 from govinfo_wagtail.search.indexing import update_page_index
 from govinfo_wagtail.text.analysis import index_text
 from tests.search.factories import item
@@ -22,9 +26,11 @@ def fresh(page) -> DisclosurePage:
 
 def test_an_app_adds_texts_to_the_analysed_search_text(catalogue, agency):
     page = item(catalogue, "关于开展检查的通知", agency=agency)
-    assert "扬尘" not in fresh(page).search_text().split()
+    # The tokens as this database's index stores them (MariaDB/MySQL encode short ones).
+    added = set(analysed_text(("扬尘治理",)).split())
+    assert not added <= set(fresh(page).search_text().split())
     with hooks.register_temporarily(SEARCH_TEXT_PARTS_HOOK, lambda page: ["扬尘治理"]):
-        assert "扬尘" in fresh(page).search_text().split()
+        assert added <= set(fresh(page).search_text().split())
 
 
 def test_an_encoding_hook_rewrites_the_analysed_text(catalogue, agency):
