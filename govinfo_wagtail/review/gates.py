@@ -46,7 +46,7 @@ def may_pass(task, task_state, user) -> GateRefused | None:
         return GateRefused("not_in_progress", _("This gate is not awaiting a decision."))
     if user is None or not user.is_authenticated or not user.is_active:
         return GateRefused("not_a_reviewer", _("Only a reviewer of this gate may pass it."))
-    if not task._user_in_groups(user):
+    if not task.is_reviewer(user):
         # Superusers too: no silent pass for anybody outside the gate's groups.
         return GateRefused("not_a_reviewer", _("Only a reviewer of this gate may pass it."))
     workflow_state = task_state.workflow_state
@@ -100,7 +100,7 @@ def check_may_pass(task, task_state, user) -> None:
 def check_may_return(task, task_state, user, opinion: str) -> None:
     if task_state.status != TaskState.STATUS_IN_PROGRESS:
         raise GateRefused("not_in_progress", _("This gate is not awaiting a decision."))
-    if user is None or not user.is_authenticated or not task._user_in_groups(user):
+    if user is None or not user.is_authenticated or not task.is_reviewer(user):
         raise GateRefused("not_a_reviewer", _("Only a reviewer of this gate may return it."))
     if not (opinion or "").strip():
         raise GateRefused("opinion_required", _("Write an opinion saying what must change."))

@@ -176,13 +176,22 @@ class ReviewGateTask(AbstractGroupApprovalTask):
             notify_returner_of_resubmission(workflow_state, task_state, user)
         return task_state
 
+    def is_reviewer(self, user) -> bool:
+        """Whether ``user`` belongs to one of this gate's groups (superusers only if they do).
+
+        Read through the public ``groups`` relation rather than Wagtail's private
+        ``_user_in_groups``; one query, not cached, so a group change counts at once."""
+        if user is None or not user.is_authenticated:
+            return False
+        return self.groups.filter(pk__in=user.groups.values("pk")).exists()
+
     def user_can_access_editor(self, obj, user):
-        return self._user_in_groups(user) or user.is_superuser
+        return self.is_reviewer(user) or user.is_superuser
 
     def get_actions(self, obj, user):
         from .gates import may_pass
 
-        if not self._user_in_groups(user):
+        if not self.is_reviewer(user):
             return []  # superusers too: they must be in the gate's group like anybody
         actions = [("reject", _("Return with opinion"), True)]
         task_state = obj.current_workflow_task_state
@@ -191,7 +200,7 @@ class ReviewGateTask(AbstractGroupApprovalTask):
         return actions
 
     def get_task_states_user_can_moderate(self, user, **kwargs):
-        if self._user_in_groups(user):
+        if self.is_reviewer(user):
             return self.task_states.filter(status=TaskState.STATUS_IN_PROGRESS)
         return TaskState.objects.none()
 
