@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 from django.contrib.auth.models import Group
 from wagtail.models import Page, Site
@@ -8,6 +10,29 @@ from govinfo_wagtail.core.release import ReleaseReason, release
 from govinfo_wagtail.core.setup import run_setup
 
 MIGRATION_DATA: dict[str, str] = {}
+# Transactional test modules outside tests/search (which has its own rule) that need what the
+# migrations created after another transactional test flushed it. Django's
+# serialized_rollback cannot do it here: it reloads pages whose content types a flush and
+# post_migrate gave other ids.
+NEEDS_MIGRATION_DATA = {"test_task_worker.py", "test_varnish.py"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if Path(str(item.path)).name in NEEDS_MIGRATION_DATA:
+            # First, so that it is torn down after the database fixture's flush.
+            item.fixturenames.insert(0, "_migration_data")
+
+
+@pytest.fixture
+def _migration_data(django_db_blocker):
+    from tests.search.conftest import restore_migration_data
+
+    with django_db_blocker.unblock():
+        restore_migration_data(MIGRATION_DATA["snapshot"])
+    yield
+    with django_db_blocker.unblock():
+        restore_migration_data(MIGRATION_DATA["snapshot"])
 
 
 @pytest.fixture(scope="session")

@@ -23,7 +23,7 @@ DEAD_PORT = "http://127.0.0.1:9"  # discard port: nothing listens, connections a
 
 # Transactional: on PostgreSQL and MariaDB the worker processes see what the test commits.
 pytestmark = [pytest.mark.slow,
-              pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+              pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from govinfo_wagtail.catalogue.models import CatalogueItemPage
 from govinfo_wagtail.core.release import ReleaseReason, release
 from tests.conftest import add_draft, add_live
 
-pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True),
+pytestmark = [pytest.mark.django_db(transaction=True),
               pytest.mark.usefixtures("varnish")]
 
 

@@ -49,7 +49,8 @@ def snapshot_migration_data() -> str:
     return serializers.serialize("json", objects)
 
 
-def _restore(snapshot: str) -> None:
+def restore_migration_data(snapshot: str) -> None:
+    """Put back what the migrations created, if a flush removed it."""
     from django.db import connection
     from wagtail.models import Site
 
@@ -71,15 +72,15 @@ def _search_snapshot(django_db_setup, django_db_blocker):
     snapshot = MIGRATION_DATA["snapshot"]  # taken when the test database was created
     yield snapshot
     with django_db_blocker.unblock():
-        _restore(snapshot)  # for transactional tests that run after these
+        restore_migration_data(snapshot)  # for transactional tests that run after these
 
 
 @pytest.fixture
 def _migration_data(_search_snapshot, django_db_blocker):
     with django_db_blocker.unblock():
-        _restore(_search_snapshot)
+        restore_migration_data(_search_snapshot)
     yield
     # Set up before the database fixture, so torn down after its flush: the tests that run
     # next (in whatever order the plugins sort them) find the migration data again.
     with django_db_blocker.unblock():
-        _restore(_search_snapshot)
+        restore_migration_data(_search_snapshot)
