@@ -7,9 +7,13 @@ used. Without it these tests fail (they do not skip) and say which package to in
 
 import os
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
+
+from govinfo_wagtail.core.models import Agency, Topic
+from tests.search.factories import item as search_item
 
 BROWSER_DIR = Path(__file__).resolve().parent
 CHROMIUM_ARGS = [
@@ -150,3 +154,47 @@ def new_page(browser, live_server):
     yield make
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def corpus(catalogue, agency, topic):
+    """Four budget items of two agencies under one topic: the public search's browser tests
+    search them for 预算 and narrow by agency (the finance bureau has two)."""
+    finance = Agency.objects.create(name="海丰县财政局", index_code="007040638")
+    budget = Topic.objects.create(name="财政预决算")
+    pages = [
+        search_item(
+            catalogue,
+            "海丰县2021年部门预算公开",
+            agency=finance,
+            topic=budget,
+            published=date(2021, 3, 1),
+            document_number="海财〔2021〕5号",
+            body="<p>2021年一般公共预算收入安排28.6亿元。</p>",
+        ),
+        search_item(
+            catalogue,
+            "海丰县交通运输局2021年部门预算",
+            agency=agency,
+            topic=budget,
+            published=date(2021, 4, 1),
+            body="<p>交通运输局部门预算说明。</p>",
+        ),
+        search_item(
+            catalogue,
+            "海丰县2022年三公经费预算情况说明",
+            agency=finance,
+            topic=budget,
+            published=date(2022, 4, 6),
+            body="<p>三公经费预算合计386万元。</p>",
+        ),
+        search_item(
+            catalogue,
+            "海丰县交通运输局2022年部门预算",
+            agency=agency,
+            topic=budget,
+            published=date(2022, 2, 1),
+            body="<p>交通运输局2022年预算。</p>",
+        ),
+    ]
+    return {"pages": pages, "finance": finance, "transport": agency, "budget": budget}

@@ -5,40 +5,18 @@ public pages or the admin dashboard. Screenshots at phone and desktop width, axe
 """
 
 import re
-from datetime import date
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
-from govinfo_wagtail.core.models import Agency, Topic
 from govinfo_wagtail.core.site_settings import PublicSiteSettings
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.helpers import assert_no_serious_axe_violations, screenshot
 from tests.browser.test_public_site import one_live_page_of, public_page_models
 from tests.browser.test_public_site import site as site  # noqa: F401 - the fixture
-from tests.search.factories import item
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
-
-
-@pytest.fixture
-def corpus(catalogue, agency, topic):
-    finance = Agency.objects.create(name="海丰县财政局", index_code="007040638")
-    budget = Topic.objects.create(name="财政预决算")
-    pages = [
-        item(catalogue, "海丰县2021年部门预算公开", agency=finance, topic=budget,
-             published=date(2021, 3, 1), document_number="海财〔2021〕5号",
-             body="<p>2021年一般公共预算收入安排28.6亿元。</p>"),
-        item(catalogue, "海丰县交通运输局2021年部门预算", agency=agency, topic=budget,
-             published=date(2021, 4, 1), body="<p>交通运输局部门预算说明。</p>"),
-        item(catalogue, "海丰县2022年三公经费预算情况说明", agency=finance, topic=budget,
-             published=date(2022, 4, 6), body="<p>三公经费预算合计386万元。</p>"),
-        item(catalogue, "海丰县交通运输局2022年部门预算", agency=agency, topic=budget,
-             published=date(2022, 2, 1), body="<p>交通运输局2022年预算。</p>"),
-    ]
-    return {"pages": pages, "finance": finance, "transport": agency, "budget": budget}
 
 
 def params(page) -> dict[str, list[str]]:

@@ -5,27 +5,14 @@ data (titles, counts, facet values) and structure, not at label text.
 """
 
 import re
-from datetime import date
 
 from playwright.sync_api import expect
 
-from govinfo_wagtail.core.models import Agency, Topic
 from tests.browser.helpers import assert_no_serious_axe_violations, screenshot
-from tests.search.factories import item
 
 
-def test_search_facet_and_open_result(page, live_server, catalogue, agency, topic):
-    finance = Agency.objects.create(name="海丰县财政局", index_code="007040638")
-    budget = Topic.objects.create(name="财政预决算")
-    items = [
-        item(catalogue, "海丰县2021年部门预算公开", agency=finance, topic=budget,
-             published=date(2021, 3, 1), document_number="海财〔2021〕5号",
-             body="<p>2021年一般公共预算收入安排28.6亿元。</p>"),
-        item(catalogue, "海丰县交通运输局2021年部门预算", agency=agency, topic=topic,
-             published=date(2021, 4, 1), body="<p>交通运输局部门预算说明。</p>"),
-        item(catalogue, "海丰县2022年三公经费预算情况说明", agency=finance, topic=budget,
-             published=date(2022, 4, 6), body="<p>三公经费预算合计386万元。</p>"),
-    ]
+def test_search_facet_and_open_result(page, live_server, corpus):
+    finance, items = corpus["finance"], corpus["pages"]
 
     page.goto(live_server.url + "/govinfo/search/")
     form = page.locator("main").get_by_role("search")
@@ -33,8 +20,8 @@ def test_search_facet_and_open_result(page, live_server, catalogue, agency, topi
     form.get_by_role("button").click()
     expect(page).to_have_url(re.compile(r"[?&]q=%E9%A2%84%E7%AE%97"))
     hits = page.locator("ol.govinfo-hits > li")
-    expect(hits).to_have_count(3)
-    expect(page.locator(".govinfo-result-count")).to_have_attribute("data-count", "3")
+    expect(hits).to_have_count(4)
+    expect(page.locator(".govinfo-result-count")).to_have_attribute("data-count", "4")
     expect(hits.first.locator("mark").first).to_have_text("预算")
     agency_facet = page.locator("[data-facet=agency]")
     expect(agency_facet.locator("li")).to_have_count(2)
