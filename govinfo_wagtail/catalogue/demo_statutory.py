@@ -1,6 +1,7 @@
 """The demo's statutory pages beside the catalogue: the county government's 政府信息公开指南,
-the 制度 collection with three rules, the 法定主动公开内容 page, and the section navigation
-pointing at them (only where an administrator has not chosen a page)."""
+the 制度 collection with three rules, the 法定主动公开内容 page, the 依申请公开 column (how to
+apply, the application form and the procedure), and the section navigation pointing at them
+(only where an administrator has not chosen a page)."""
 
 from datetime import date
 
@@ -18,6 +19,24 @@ RULES = [
      "<p>收到政府信息公开申请，能够当场答复的当场答复；不能当场答复的，自收到申请之日起20个工作日内予以答复。</p>"),
     ("fabu-xietiao-zhidu", "海丰县人民政府政府信息发布协调制度", "海府办〔2019〕14号",
      "<p>发布的政府信息涉及其他行政机关的，应当与有关行政机关进行沟通、确认。</p>"),
+]
+ON_REQUEST_TOPIC = "依申请公开"
+ON_REQUEST_INTRO = (
+    "<p>公民、法人或者其他组织可以通过在线申请、信函或者当面提交的方式，向本机关申请获取"
+    "主动公开范围以外的政府信息。本机关收到申请后，能够当场答复的当场答复；不能当场答复的，"
+    "自收到申请之日起20个工作日内予以答复。</p>"
+    "<p>受理机构：海丰县人民政府办公室（县政务公开办），地址：广东省汕尾市海丰县海城镇人民路1号，"
+    "电话：0660-6612345。</p>"
+)
+ON_REQUEST_ITEMS = [
+    ("zhengfu-xinxi-gongkai-shenqingbiao", "海丰县人民政府政府信息公开申请表",
+     "申请人信息、所需政府信息的内容描述、获取信息的方式和载体。",
+     "<p>申请人应当填写姓名或者名称、身份证明、联系方式，所需政府信息的名称、文号或者便于"
+     "查询的其他特征性描述，以及获取政府信息的方式和载体形式。</p>"),
+    ("yishenqing-gongkai-liucheng", "依申请公开办理流程",
+     "申请、登记、审查、答复的步骤和时限。",
+     "<p>申请—登记—审查—答复。自收到申请之日起20个工作日内答复，需要延长答复期限的，"
+     "经负责人同意并告知申请人，延长期限最长不超过20个工作日。</p>"),
 ]
 # category of 条例 art. 20 -> the default topics that hold it
 CATEGORY_TOPICS = [(1, "政策文件"), (2, "机构职能"), (3, "规划计划"), (4, "统计信息"),
@@ -91,15 +110,39 @@ def load_statutory_demo(context, log=print) -> None:
         statutory = context.release_new(catalogue, statutory)
         log("Created the page 法定主动公开内容 at /xxgk/fdgknr/")
 
+    on_request = _on_request_demo(context, catalogue, government, log)
+
     # Update periods of the inspection for the catalogue and its collections (the demo's
     # items are from 2019-2020: the freshness panel shows them overdue).
     UpdatePeriod.objects.get_or_create(page=catalogue, defaults={"kind": ColumnKind.NOTICE})
     UpdatePeriod.objects.get_or_create(page=rules, defaults={"kind": ColumnKind.POLICY})
 
     config = PublicSiteSettings.for_site(context.site)
-    chosen = {"guide_page": guide, "rules_page": rules, "catalogue_page": catalogue}
+    chosen = {"guide_page": guide, "rules_page": rules, "catalogue_page": catalogue,
+              "on_request_page": on_request}
     changed = [f for f, p in chosen.items() if getattr(config, f"{f}_id") is None]
     for field in changed:
         setattr(config, field, chosen[field])
     if changed:
         config.save()
+
+
+def _on_request_demo(context, catalogue, government, log=print):
+    """The 依申请公开 column: a collection over its topic, with the application form and the
+    procedure as its items (an empty column would count against the site)."""
+    topic, _ = Topic.objects.get_or_create(parent=None, name=ON_REQUEST_TOPIC,
+                                           defaults={"sort_order": 6})
+    for slug, title, summary, body in ON_REQUEST_ITEMS:
+        if not CatalogueItemPage.objects.child_of(catalogue).filter(slug=slug).exists():
+            context.release_new(catalogue, CatalogueItemPage(
+                title=title, slug=slug, agency=government, topic=topic,
+                written_date=date(2019, 5, 20), published_date=date(2019, 5, 28),
+                validity=Validity.VALID, summary=summary, body=body,
+            ))
+    page = CatalogueCollectionPage.objects.child_of(catalogue).filter(slug="ysqgk").first()
+    if page is None:
+        page = CatalogueCollectionPage(title="依申请公开", slug="ysqgk", intro=ON_REQUEST_INTRO)
+        page.topics = [topic]
+        page = context.release_new(catalogue, page)
+        log("Created the collection 依申请公开 at /xxgk/ysqgk/")
+    return page

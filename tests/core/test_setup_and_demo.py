@@ -64,3 +64,43 @@ def test_demo_loads_twice_and_releases_through_the_release_service(db, root_page
     assert IndexNumber.objects.get(value=old.index_number).serial is None
     call_command("govinfo_demo", stdout=open("/dev/null", "w"))
     assert CatalogueItemPage.objects.live().count() == items.count()
+
+
+def test_demo_sets_every_section_link_to_a_live_page_with_content(db, root_page, client):
+    """The demo's 依申请公开 link (navigation, home page tiles, the no-results page) opens a
+    live page that says how to apply and lists the application documents; it is no empty
+    column for the freshness monitor."""
+    from bs4 import BeautifulSoup
+    from django.utils import timezone
+    from django.utils.translation import override
+
+    from govinfo_wagtail.catalogue.freshness import freshness_report
+    from govinfo_wagtail.core.site_settings import PublicSiteSettings
+
+    call_command("govinfo_setup", stdout=open("/dev/null", "w"))
+    call_command("govinfo_demo", stdout=open("/dev/null", "w"))
+    site = Site.objects.get(is_default_site=True)
+    config = PublicSiteSettings.for_site(site)
+    assert config.on_request_page_id is not None
+    keys = [key for key, _label, _page in config.navigation_links()]
+    assert "on_request" in keys
+    page = config.on_request_page.specific
+    assert page.live
+    html = client.get(page.url).content.decode()
+    soup = BeautifulSoup(html, "html.parser")
+    nav = soup.select_one("nav.govinfo-section-nav .govinfo-section-nav__on_request a")
+    assert nav is not None and nav.has_attr("aria-current")
+    assert "20个工作日" in html and config.on_request_page.title in html
+    assert "政府信息公开申请表" in html  # the column lists its item
+    with override("en"):
+        report = freshness_report(site, timezone.now())
+    assert page.title not in {c.title for c in report.empty}
+    # The no-results page offers the same page.
+    from django.urls import reverse
+    html = client.get(reverse("govinfo:search:search"),
+                      {"q": "不存在的词语组合甲乙丙"}).content.decode()
+    assert f'href="{page.url}"' in html
+    # Loading again keeps one page and the setting.
+    call_command("govinfo_demo", stdout=open("/dev/null", "w"))
+    assert type(page).objects.filter(slug=page.slug).count() == 1
+    assert PublicSiteSettings.for_site(site).on_request_page_id == page.pk
