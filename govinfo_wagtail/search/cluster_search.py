@@ -171,12 +171,19 @@ def fill_results(results, response: dict, *, page: int, page_size: int,
     add_hits(results, ids)
 
 
+def facet_without_body(query, terms: list[str], name: str) -> dict:
+    """The request body counting one active facet without its own filter: the same words and
+    the other filters, one aggregation, no hits (``terms`` as for ``query_body``)."""
+    body = query_body(replace(query, **{name: None}, page=1), terms)
+    body.update(size=0, aggs={name: body["aggs"][name]})
+    body.pop("sort", None)
+    return body
+
+
 def facet_without(query, terms: list[str], name: str) -> list[tuple[object, int]]:
     """The rows of one active facet counted without its own filter (``services.search``)."""
     try:
-        body = query_body(replace(query, **{name: None}, page=1), cluster_terms(terms))
-        body.update(size=0, aggs={name: body["aggs"][name]})
-        body.pop("sort", None)
+        body = facet_without_body(query, cluster_terms(terms), name)
         return parse_response(client().search(body))[1].get(name, [])
     except (ClusterError, DatabaseError) as exc:
         raise SearchUnavailable(str(exc)) from exc

@@ -329,6 +329,45 @@ def test_hits_load_from_the_database_and_gone_pages_are_dropped(catalogue, agenc
     assert not results.has_next and results.has_previous
 
 
+def test_facet_without_body_counts_one_facet_without_its_own_filter():
+    """services.search asks the cluster, for each active facet, the counts of that facet
+    under the other filters and the same words (so the facet keeps its other values)."""
+    q = SearchQuery(q="交通运输 预算", agency=3, year=2020, validity="valid", page=4,
+                    sort="date")
+    terms = analysis.query_terms(q.q)
+    body = cluster_search.facet_without_body(q, terms, "agency")
+    filters = body["query"]["bool"]["filter"]
+    assert {"term": {"agency": 3}} not in filters  # its own filter is dropped
+    assert {"term": {"year": 2020}} in filters and {"term": {"validity": "valid"}} in filters
+    assert match_of(body) == {"query": " ".join(terms), "operator": "and"}  # same words
+    assert list(body["aggs"]) == ["agency"]  # one aggregation, the facet asked for
+    assert body["aggs"]["agency"]["terms"]["field"] == "agency"
+    assert body["aggs"]["agency"]["terms"]["size"] >= 100
+    assert body["size"] == 0 and body["from"] == 0 and "sort" not in body  # no hits
+    assert body["track_total_hits"] is True
+    # The other facets each drop only their own filter.
+    year = cluster_search.facet_without_body(q, terms, "year")
+    year_filters = year["query"]["bool"]["filter"]
+    assert {"term": {"agency": 3}} in year_filters
+    assert {"term": {"year": 2020}} not in year_filters
+    assert list(year["aggs"]) == ["year"]
+    # The query itself is left as it was (a dataclass copy).
+    assert (q.agency, q.page) == (3, 4)
+    json.dumps(body)
+    # Its answer is parsed like the search's aggregations.
+    response = {"hits": {"total": {"value": 7}, "hits": []},
+                "aggregations": {"agency": {"buckets": [{"key": 5, "doc_count": 2},
+                                                        {"key": 3, "doc_count": 5}]}}}
+    assert cluster_search.parse_response(response)[1]["agency"] == [(3, 5), (5, 2)]
+
+
+def test_facet_without_body_with_no_words_counts_everything_filtered():
+    body = cluster_search.facet_without_body(SearchQuery(topic=9, kind=2), [], "topic")
+    assert body["query"]["bool"]["must"] == [{"match_all": {}}]
+    assert body["query"]["bool"]["filter"] == [{"term": {"kind": 2}}]
+    assert list(body["aggs"]) == ["topic"]
+
+
 # --- the cluster is down ------------------------------------------------------------------------
 
 
@@ -347,6 +386,13 @@ def test_every_client_call_fails_as_cluster_error(client_name):
     for call in calls.values():
         with pytest.raises(cluster.ClusterError, match="Connection"):
             call()
+
+
+@pytest.mark.parametrize("client_name", CLIENTS)
+def test_facet_without_on_a_dead_cluster_is_search_unavailable(client_name, settings):
+    settings.GOVINFO_SEARCH_CLUSTER = dead_cluster(client_name)
+    with pytest.raises(services.SearchUnavailable):
+        cluster_search.facet_without(SearchQuery(q="交通", agency=3), ["交通"], "agency")
 
 
 def test_unknown_client_is_a_configuration_error():
