@@ -108,6 +108,12 @@ DEFAULTS = {
     "ADMIN_SESSION_IDLE_TIMEOUT": None,
     # Login log and admin action log: govinfo_logs purge refuses entries younger than this.
     "LOG_RETENTION_DAYS": 183,
+    # Proxies in front of Django (nginx, Varnish, a load balancer): addresses or networks
+    # ("127.0.0.1", "10.0.0.0/8"). Only for a request from one of them is X-Forwarded-For
+    # read, and then its right-most address that is not a proxy is the visitor's
+    # (core/client_ip.py): the 找错 form's rate limit, django-axes, GOVINFO_HEALTH_ALLOWED.
+    # Empty: REMOTE_ADDR is the visitor's address.
+    "TRUSTED_PROXIES": [],
 }
 
 

@@ -24,6 +24,10 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # Behind a TLS-terminating proxy (nginx) that sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = True
+# nginx and Varnish on this machine: the visitor's address is read from X-Forwarded-For
+# behind them (找错 rate limit, django-axes), never from anyone else's header.
+GOVINFO_TRUSTED_PROXIES = os.environ.get("GOVINFO_TRUSTED_PROXIES", "127.0.0.1,::1").split(",")
+AXES_CLIENT_IP_CALLABLE = "govinfo_wagtail.core.client_ip.axes_client_ip"
 CSRF_COOKIE_SECURE = True
 # HSTS: start low, raise to a year once every subdomain serves HTTPS.
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "3600"))

@@ -57,3 +57,22 @@ def check_translations_come_first(app_configs=None, **kwargs):
             id="govinfo_core.W001",
         )
     ]
+
+
+@checks.register(checks.Tags.security)
+def check_trusted_proxies(app_configs=None, **kwargs):
+    """GOVINFO_TRUSTED_PROXIES (and GOVINFO_HEALTH_ALLOWED) hold addresses and networks; a
+    bad entry is left out, so its proxy's visitors would all share one address."""
+    from ..conf import govinfo_settings
+    from .client_ip import invalid_entries
+
+    return [
+        checks.Error(
+            _("%(setting)s: “%(entry)s” is not an IP address or network.")
+            % {"setting": f"GOVINFO_{name}", "entry": entry},
+            hint=_("Write addresses (127.0.0.1, ::1) or networks (10.0.0.0/8)."),
+            id="govinfo_core.E002",
+        )
+        for name in ("TRUSTED_PROXIES",)
+        for entry in invalid_entries(getattr(govinfo_settings, name))
+    ]

@@ -1,6 +1,7 @@
 """The public 找错 form: on every page (the footer links to it with the page's address),
 guarded without third-party services: a honeypot field, a signed timestamp (too fast or
-too old is refused) and a rate limit per address."""
+too old is refused) and a rate limit on the reports accepted from one address (the visitor's
+address behind trusted proxies: core/client_ip.py)."""
 
 import time
 
@@ -13,13 +14,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
+from .client_ip import client_ip
 from .error_reports import ErrorReport
 from .language import public_language
 
 SALT = "govinfo.error_report"
 MIN_SECONDS = 3
 MAX_SECONDS = 2 * 3600
-RATE_LIMIT = 5  # reports per address and hour
+RATE_LIMIT = 5  # accepted reports per address and hour
 RATE_WINDOW = 3600
 
 
@@ -57,19 +59,26 @@ def new_token() -> str:
     return signing.dumps(int(time.time()), salt=SALT)
 
 
-def client_address(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+def _rate_key(request: HttpRequest) -> str:
+    return f"govinfo:error_report:{client_ip(request) or 'unknown'}"
 
 
-def rate_limited(request: HttpRequest) -> bool:
-    key = f"govinfo:error_report:{client_address(request)}"
+def rate_exhausted(request: HttpRequest) -> bool:
+    """This address has had its RATE_LIMIT reports accepted this hour (nothing counted)."""
+    return (cache.get(_rate_key(request)) or 0) >= RATE_LIMIT
+
+
+def count_accepted(request: HttpRequest) -> bool:
+    """Count an accepted report against the address; False when it is one too many (two
+    posts that passed rate_exhausted at once: the counter is atomic, the check is not)."""
+    key = _rate_key(request)
     cache.add(key, 0, RATE_WINDOW)
     try:
         count = cache.incr(key)
     except ValueError:  # expired between add and incr
         cache.set(key, 1, RATE_WINDOW)
         count = 1
-    return count > RATE_LIMIT
+    return count <= RATE_LIMIT
 
 
 @never_cache
@@ -78,7 +87,9 @@ def report_error(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = ErrorReportForm(request.POST)
-        if rate_limited(request):
+        # Only accepted reports count: a refused post (a typo, the honeypot) registers
+        # nothing, and must not close the form for the visitor's address.
+        if rate_exhausted(request) or (form.is_valid() and not count_accepted(request)):
             form.add_error(None, _("Too many reports from your address: please try again "
                                    "in an hour."))
             status = 429

@@ -31,4 +31,11 @@ def check_account_security(app_configs, **kwargs):
         errors.append(checks.Warning(
             "GOVINFO_LOG_RETENTION_DAYS is below 183: 等级保护 asks for logs to be kept at "
             "least six months.", id="govinfo_security.W001"))
+    ours_ip = "govinfo_wagtail.core.client_ip.axes_client_ip"
+    if ("axes" in settings.INSTALLED_APPS and govinfo_settings.TRUSTED_PROXIES
+            and getattr(settings, "AXES_CLIENT_IP_CALLABLE", None) in (None, "")):
+        errors.append(checks.Warning(
+            "GOVINFO_TRUSTED_PROXIES is set, but django-axes does not use it: behind the "
+            "proxies every failed login counts against the proxies' address.",
+            hint=f'Set AXES_CLIENT_IP_CALLABLE = "{ours_ip}".', id="govinfo_security.W002"))
     return errors

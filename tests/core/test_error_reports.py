@@ -86,6 +86,40 @@ def test_rate_limit_per_address(client):
     assert ErrorReport.objects.count() == 5
 
 
+def test_refused_posts_do_not_use_up_the_limit(client):
+    for _n in range(10):  # a typo'd form, a bot tripping the honeypot: nothing registered
+        assert post(client, description="").status_code == 400
+        assert post(client, website="http://spam.example/").status_code == 400
+    for _n in range(5):
+        assert post(client).status_code == 200
+    response = post(client)
+    assert response.status_code == 429
+    assert ErrorReport.objects.count() == 5
+
+
+@override_settings(GOVINFO_TRUSTED_PROXIES=["127.0.0.1"])
+def test_behind_the_proxy_each_visitor_has_its_own_limit_and_cannot_spoof_out():
+    """nginx → Varnish → gunicorn: every request comes from 127.0.0.1. Without the trusted
+    proxies, six reports of one visitor would close the form for everyone."""
+    from django.test import Client
+
+    def visitor(forwarded, remote="127.0.0.1"):
+        return Client(REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
+
+    for _n in range(5):
+        assert post(visitor("198.51.100.9")).status_code == 200
+    assert post(visitor("198.51.100.9")).status_code == 429
+    assert post(visitor("203.0.113.20")).status_code == 200  # another visitor
+    # An address of the visitor's own choosing on the left of the one nginx appended.
+    assert post(visitor("203.0.113.77, 198.51.100.9")).status_code == 429
+    # A client that is not a trusted proxy: its header is not read at all.
+    assert post(visitor("203.0.113.78", remote="198.51.100.50")).status_code == 200
+    for _n in range(4):
+        post(visitor("203.0.113.79", remote="198.51.100.50"))
+    assert post(visitor("203.0.113.80", remote="198.51.100.50")).status_code == 429
+    assert ErrorReport.objects.count() == 11
+
+
 def test_answer_is_mailed_when_handled(django_capture_on_commit_callbacks):
     report = ErrorReport.objects.create(kind="typo", page_url="/a/", description="错别字",
                                         contact_email="citizen@example.org")

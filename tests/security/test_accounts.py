@@ -65,6 +65,33 @@ def test_another_address_is_not_locked_out_by_someone_elses_failures(client, adm
     assert other.post(LOGIN, {"username": "root", "password": "Secret-pw-1"}).status_code == 302
 
 
+@override_settings(**AXES, GOVINFO_TRUSTED_PROXIES=["127.0.0.1"],
+                   AXES_CLIENT_IP_CALLABLE="govinfo_wagtail.core.client_ip.axes_client_ip")
+def test_behind_the_proxy_each_visitor_is_locked_alone_and_cannot_spoof_out(admin, db):
+    """Every request comes from 127.0.0.1 (nginx → Varnish → gunicorn): without the trusted
+    proxies, five failures of one visitor lock the account for everyone."""
+    from axes.models import AccessFailureLog
+    from django.test import Client
+
+    def visitor(forwarded):
+        return Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+
+    attacker = visitor("198.51.100.9")
+    for _ in range(5):
+        login(attacker, password="wrong")
+    assert login(attacker).status_code == 429
+    assert set(AccessFailureLog.objects.values_list("ip_address", flat=True)) == {
+        "198.51.100.9"}
+    # The official, from another address behind the same proxies, signs in.
+    assert login(visitor("203.0.113.20")).status_code == 302
+    # Writing another address into X-Forwarded-For does not lift the attacker's lockout:
+    # nginx appends the address it saw, and that one is read.
+    assert login(visitor("203.0.113.20, 198.51.100.9")).status_code == 429
+    # A client that is not a trusted proxy cannot pose as one.
+    direct = Client(REMOTE_ADDR="198.51.100.9", HTTP_X_FORWARDED_FOR="203.0.113.20")
+    assert login(direct).status_code == 429
+
+
 # --- second factor ---------------------------------------------------------------------------
 
 def _token(device) -> str:
