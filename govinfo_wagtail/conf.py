@@ -114,6 +114,13 @@ DEFAULTS = {
     # (core/client_ip.py): the 找错 form's rate limit, django-axes, GOVINFO_HEALTH_ALLOWED.
     # Empty: REMOTE_ADDR is the visitor's address.
     "TRUSTED_PROXIES": [],
+    # Health endpoint (health.py): anyone gets only {"status": ...} from the database and
+    # cache checks, run at most once every HEALTH_CACHE_SECONDS per process. The checks in
+    # detail for a request with the header X-Govinfo-Health-Token: <HEALTH_TOKEN> (None: no
+    # token opens them) or from an address or network in HEALTH_ALLOWED.
+    "HEALTH_TOKEN": None,
+    "HEALTH_ALLOWED": [],
+    "HEALTH_CACHE_SECONDS": 5,
 }
 
 

@@ -1,19 +1,29 @@
 """Health endpoint for load balancers: ``GET /govinfo/health/`` (JSON, 200 or 503).
 
-It checks what the site needs to serve and to keep the public view current: the database,
-the cache backend, the background task queue (lag and tasks a dead worker left), and the
-search backends. It says only which check failed and the exception's class: no host names,
-no settings, no counts of people or content, no personal data. It is never cached.
+Anyone gets ``{"status": "ok"}`` or ``{"status": "fail"}`` and nothing else, from the cheap
+checks of what this machine needs to serve (the database and the cache backend), run at most
+once every ``GOVINFO_HEALTH_CACHE_SECONDS`` per process: a burst of requests costs one query.
+A request with the header ``X-Govinfo-Health-Token: <GOVINFO_HEALTH_TOKEN>``, or from an
+address in ``GOVINFO_HEALTH_ALLOWED`` (the visitor's address behind
+``GOVINFO_TRUSTED_PROXIES``), gets every check run now, each with ``ok`` and its time: also
+the background task queue (lag and tasks a dead worker left) and the search backends. Even
+then it says only which check failed and the exception's class: no host names, no settings,
+no counts of people or content, no personal data. It is never cached by a front cache.
 """
 
 from __future__ import annotations
 
+import hmac
+import threading
 import time
 import uuid
 
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from .conf import govinfo_settings
+from .core.client_ip import client_ip, in_networks, networks, parse_address
 
 
 def _timed(check) -> dict:
@@ -75,11 +85,45 @@ def check_search():
 
 CHECKS = {"database": check_database, "cache": check_cache, "tasks": check_tasks,
           "search": check_search}
+# What a load balancer needs to know of this machine: the search cluster and the task queue
+# are shared by every web machine, and would take them all out of rotation at once.
+PUBLIC_CHECKS = ("database", "cache")
+HEADER = "HTTP_X_GOVINFO_HEALTH_TOKEN"
+
+_public_lock = threading.Lock()
+_public = {"until": 0.0, "ok": True}
+
+
+def forget() -> None:
+    """Drop the kept public status (tests)."""
+    with _public_lock:
+        _public["until"] = 0.0
+
+
+def public_ok() -> bool:
+    with _public_lock:
+        now = time.monotonic()
+        if now >= _public["until"]:
+            _public["ok"] = all(_timed(CHECKS[name])["ok"] for name in PUBLIC_CHECKS)
+            _public["until"] = now + max(0, govinfo_settings.HEALTH_CACHE_SECONDS)
+        return _public["ok"]
+
+
+def may_see_details(request) -> bool:
+    token = govinfo_settings.HEALTH_TOKEN
+    sent = request.META.get(HEADER, "")
+    if token and sent and hmac.compare_digest(sent.encode(), str(token).encode()):
+        return True
+    allowed = networks(govinfo_settings.HEALTH_ALLOWED)
+    return bool(allowed) and in_networks(parse_address(client_ip(request)), allowed)
 
 
 @never_cache
 @require_GET
 def health(request):
+    if not may_see_details(request):
+        ok = public_ok()
+        return JsonResponse({"status": "ok" if ok else "fail"}, status=200 if ok else 503)
     checks = {name: _timed(check) for name, check in CHECKS.items()}
     ok = all(c["ok"] for c in checks.values())
     return JsonResponse({"status": "ok" if ok else "fail", "checks": checks},

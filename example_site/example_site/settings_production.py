@@ -28,6 +28,8 @@ SESSION_COOKIE_SECURE = True
 # behind them (找错 rate limit, django-axes), never from anyone else's header.
 GOVINFO_TRUSTED_PROXIES = os.environ.get("GOVINFO_TRUSTED_PROXIES", "127.0.0.1,::1").split(",")
 AXES_CLIENT_IP_CALLABLE = "govinfo_wagtail.core.client_ip.axes_client_ip"
+# Monitoring reads the health checks in detail with this header value; the public, only ok/fail.
+GOVINFO_HEALTH_TOKEN = os.environ.get("GOVINFO_HEALTH_TOKEN") or None
 CSRF_COOKIE_SECURE = True
 # HSTS: start low, raise to a year once every subdomain serves HTTPS.
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "3600"))

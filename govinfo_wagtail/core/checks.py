@@ -73,6 +73,30 @@ def check_trusted_proxies(app_configs=None, **kwargs):
             hint=_("Write addresses (127.0.0.1, ::1) or networks (10.0.0.0/8)."),
             id="govinfo_core.E002",
         )
-        for name in ("TRUSTED_PROXIES",)
+        for name in ("TRUSTED_PROXIES", "HEALTH_ALLOWED")
         for entry in invalid_entries(getattr(govinfo_settings, name))
     ]
+
+
+@checks.register(checks.Tags.security)
+def check_health_allowed(app_configs=None, **kwargs):
+    """A loopback address in GOVINFO_HEALTH_ALLOWED without trusted proxies: behind nginx on
+    the same machine, every visitor comes from there and would see the health details."""
+    import ipaddress
+
+    from ..conf import govinfo_settings
+    from .client_ip import networks
+
+    if govinfo_settings.TRUSTED_PROXIES:
+        return []
+    loopback = [str(net) for net in networks(govinfo_settings.HEALTH_ALLOWED)
+                if net.overlaps(ipaddress.ip_network("127.0.0.0/8" if net.version == 4
+                                                     else "::1/128"))]
+    if not loopback:
+        return []
+    return [checks.Warning(
+        _("GOVINFO_HEALTH_ALLOWED lists %(networks)s, but GOVINFO_TRUSTED_PROXIES is empty: "
+          "behind a proxy on this machine every visitor comes from there and sees the health "
+          "details.") % {"networks": ", ".join(loopback)},
+        hint=_("List the proxies in GOVINFO_TRUSTED_PROXIES, or use GOVINFO_HEALTH_TOKEN."),
+        id="govinfo_core.W003")]
