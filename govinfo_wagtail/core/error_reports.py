@@ -50,6 +50,7 @@ class ErrorReport(models.Model):
     handled_at = models.DateTimeField(_("handled"), null=True, blank=True, editable=False)
     answer_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     answer_error = models.CharField(max_length=255, blank=True, editable=False)
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("error report")
