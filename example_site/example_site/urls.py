@@ -1,12 +1,12 @@
 from django.conf import settings
-from django.contrib import admin
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+# No Django admin: everything is managed in Wagtail's. A site that mounts it anyway keeps the
+# second factor there (the middleware guards every path; docs/security.md).
 urlpatterns = [
-    path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("govinfo/", include("govinfo_wagtail.urls")),

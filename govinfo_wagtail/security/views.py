@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 
-from .otp import new_recovery_codes
+from .otp import has_device, new_recovery_codes
 
 
 class TokenForm(forms.Form):
@@ -24,8 +27,6 @@ class TokenForm(forms.Form):
 
 
 def _next(request) -> str:
-    from django.urls import reverse
-
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
                                        require_https=request.is_secure()):
@@ -66,10 +67,14 @@ def otp_setup(request):
 
     if request.user.is_verified():
         return redirect(_next(request))
+    if has_device(request.user):
+        # Enrolled: verify, never enrol another device on the password alone (an unconfirmed
+        # device left beside the confirmed one, by an enrolment begun and never finished or
+        # planted, would otherwise be claimed with its code, and the recovery codes replaced).
+        return redirect(f"{reverse('govinfo_security:otp_verify')}?"
+                        f"{urlencode({'next': _next(request)})}")
     device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
     if device is None:
-        if TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
-            return redirect("govinfo_security:otp_verify")  # enrolled: verify, never re-enrol
         device = TOTPDevice.objects.create(user=request.user, name="authenticator",
                                            confirmed=False)
     form = TokenForm(request.POST or None)

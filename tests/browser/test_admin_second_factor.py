@@ -63,3 +63,28 @@ def _next_step_code(secret: str) -> str:
     the next step."""
     time.sleep(30 - time.time() % 30 + 0.5)
     return _code(secret)
+
+
+@override_settings(GOVINFO_ADMIN_OTP_REQUIRED=True,
+                   ROOT_URLCONF="tests.security.urls_django_admin")
+def test_django_admin_mounted_by_a_site_asks_for_the_code(page, live_server, django_user_model):
+    """A site that mounts Django's admin: its own login form takes the password, then the
+    code step comes before any of its pages (django-otp's admin could add a recovery code)."""
+    from base64 import b32encode
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    root = django_user_model.objects.create_superuser("root", "root@example.org", "Secret-pw-1")
+    device = TOTPDevice.objects.create(user=root, name="phone", confirmed=True)
+    page.goto(f"{live_server.url}/django-admin/login/?next=/django-admin/")
+    page.fill("input[name=username]", "root")
+    page.fill("input[name=password]", "Secret-pw-1")
+    page.locator("input[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/admin/govinfo-security/verify/\?next=%2Fdjango-admin"))
+    page.goto(f"{live_server.url}/django-admin/otp_static/staticdevice/add/")
+    expect(page).to_have_url(re.compile(r"/admin/govinfo-security/verify/"))
+    expect(page.locator("form[data-otp-verify]")).to_be_visible()
+    page.locator("input[name=token]").fill(_code(b32encode(device.bin_key).decode()))
+    page.locator("form[data-otp-verify] button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/django-admin/otp_static/staticdevice/add/$"))
+    expect(page.locator("input[name=name]")).to_be_visible()
