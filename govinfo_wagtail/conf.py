@@ -121,6 +121,19 @@ DEFAULTS = {
     "HEALTH_TOKEN": None,
     "HEALTH_ALLOWED": [],
     "HEALTH_CACHE_SECONDS": 5,
+    # Broken-link monitor (catalogue/link_monitor.py, govinfo_check_links): check external
+    # http/https links too (False for an intranet without a way out); networks whose
+    # addresses may be fetched although private or local (e.g. ["10.0.0.0/8"] for intranet
+    # hosts; none by default: loopback, private, link-local and reserved addresses are
+    # refused); seconds to connect and to wait for an answer (the whole request at most
+    # twice that); redirects followed; hosts checked at once; seconds between two requests
+    # to the same host.
+    "LINK_CHECK_EXTERNAL": True,
+    "LINK_CHECK_ALLOWED_NETWORKS": [],
+    "LINK_CHECK_TIMEOUT": 10,
+    "LINK_CHECK_MAX_REDIRECTS": 5,
+    "LINK_CHECK_CONCURRENCY": 4,
+    "LINK_CHECK_HOST_INTERVAL": 1.0,
 }
 
 

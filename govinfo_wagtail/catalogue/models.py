@@ -340,6 +340,7 @@ class ImportedItem(models.Model):
         return f"{self.legacy_key or '-'} → {self.page_id}"
 
 
+from .link_monitor import BrokenLink, LinkCheckRun  # noqa: E402, F401
 from .statutory import (  # noqa: E402, F401
     DisclosureGuidePage,
     StatutoryCategoryTopic,

@@ -18,7 +18,7 @@ PAGE_PERMISSIONS = {
 ADMIN_PERMISSIONS = [("govinfo_catalogue", "import_released")] + [
     ("govinfo_catalogue", f"{action}_updateperiod")
     for action in ("add", "change", "delete", "view")
-]
+] + [("govinfo_catalogue", "view_link_report")]  # the broken-link report and its panel
 
 
 def setup_catalogue(log=print) -> None:

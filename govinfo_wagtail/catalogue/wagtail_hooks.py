@@ -8,7 +8,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.models import Site
 
 from ..core.permissions import permissions_named
-from . import admin_views
+from . import admin_views, link_admin
 from .freshness import freshness_report
 from .importing import IMPORT_RELEASED_PERMISSION, can_import_published
 from .update_periods import UpdatePeriod
@@ -23,6 +23,7 @@ def register_catalogue_admin_urls():
              name="govinfo_catalogue_import_job"),
         re_path(r"^govinfo/catalogue/(?P<catalogue_id>\d+)/export\.(?P<format>xlsx|csv)$",
                 admin_views.export_view, name="govinfo_catalogue_export"),
+        path("govinfo/broken-links/", link_admin.broken_links_view, name="govinfo_broken_links"),
     ]
 
 
@@ -85,3 +86,26 @@ class UpdatePeriodViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_update_periods():
     return UpdatePeriodViewSet(UpdatePeriodViewSet.url_namespace_name)
+
+
+class LinkReportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(link_admin.PERMISSION)
+
+
+@hooks.register("register_reports_menu_item")
+def register_broken_links_menu_item():
+    return LinkReportMenuItem(_("Broken links"), reverse("govinfo_broken_links"),
+                              icon_name="link", order=800)
+
+
+@hooks.register("construct_homepage_panels")
+def add_broken_link_panel(request, panels):
+    panel = link_admin.broken_link_panel(request)
+    if panel is not None:
+        panels.append(panel)
+
+
+@hooks.register("register_permissions")
+def register_link_report_permission():
+    return permissions_named("govinfo_catalogue.view_link_report")
