@@ -21,7 +21,13 @@ from ..text.html import html_to_text
 # validate_agency_code here).
 from .agencies import Agency, Topic, duplicate_index_codes, validate_agency_code  # noqa: F401
 from .index_patterns import validate_pattern
-from .search_text import analysed_text, contributed_parts
+from .search_text import (
+    SEARCH_META_BOOST,
+    SEARCH_TITLE_BOOST,
+    WHITESPACE,
+    analysed_text,
+    contributed_parts,
+)
 from .slugs import GovinfoPageForm
 
 
@@ -266,10 +272,14 @@ class DisclosurePage(Page):
         index.FilterField("agency"),
         index.FilterField("topic"),
         # The one analysed text (docs/search.md), so that Wagtail's backends (admin
-        # search, page choosers, Elasticsearch/OpenSearch) find Chinese words too.
-        index.SearchField(
-            "search_text", es_extra={"analyzer": "whitespace", "search_analyzer": "whitespace"}
-        ),
+        # search, page choosers, Elasticsearch/OpenSearch) find Chinese words too; and the
+        # strong fields analysed alike in fields of their own, weighted as the public search
+        # weighs them where the backend has field weights (PostgreSQL: A, B above the body's
+        # D; Elasticsearch/OpenSearch: boosts). SQLite and MariaDB ignore boosts; there the
+        # strong fields' words count twice (here and in search_text) in bm25 / MATCH.
+        index.SearchField("search_title_text", boost=SEARCH_TITLE_BOOST, es_extra=WHITESPACE),
+        index.SearchField("search_meta_text", boost=SEARCH_META_BOOST, es_extra=WHITESPACE),
+        index.SearchField("search_text", es_extra=WHITESPACE),
     ]
 
     objects = DisclosurePageManager()
@@ -350,16 +360,36 @@ class DisclosurePage(Page):
             memo = self.__dict__["_govinfo_body_text"] = (self.body, html_to_text(self.body or ""))
         return memo[1]
 
+    def strong_search_parts(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The strong fields, by weight (docs/search.md, "Ranking"): the own 文号, 索引号 and
+        the title; then the keywords, the summary and the publishing agency."""
+        return (
+            (self.document_number, self.index_number, self.title),
+            (self.keywords, self.summary, self.agency.name if self.agency_id else ""),
+        )
+
+    def _analysed(self, key: str, parts: tuple[str, ...]) -> str:
+        # Wagtail's backends read each field once per kind of field they index (title, body,
+        # autocomplete…): analyse each content once, not once per read. build_document()
+        # leaves the public index's analysis here, so indexing analyses a page once.
+        memo = self.__dict__.get(key)
+        if memo is None or memo[0] != parts:
+            memo = self.__dict__[key] = (parts, analysed_text(parts))
+        return memo[1]
+
     def search_text(self) -> str:
         """The analysed field Wagtail's search backends index (core.search_text: the page's
         own texts and what apps add through the ``govinfo_search_text_*`` hooks)."""
-        parts = (*self.search_parts(), *contributed_parts(self))
-        # Wagtail's backends read this once per kind of field they index (title, body,
-        # autocomplete…): analyse each content once, not once per read.
-        memo = self.__dict__.get("_govinfo_search_text")
-        if memo is None or memo[0] != parts:
-            memo = self.__dict__["_govinfo_search_text"] = (parts, analysed_text(parts))
-        return memo[1]
+        return self._analysed("_govinfo_search_text",
+                              (*self.search_parts(), *contributed_parts(self)))
+
+    def search_title_text(self) -> str:
+        """The own 文号/索引号 and the title, analysed (weighted above the body)."""
+        return self._analysed("_govinfo_search_title_text", self.strong_search_parts()[0])
+
+    def search_meta_text(self) -> str:
+        """The keywords, summary and agency, analysed (weighted above the body)."""
+        return self._analysed("_govinfo_search_meta_text", self.strong_search_parts()[1])
 
     def get_cache_partners(self):
         """Pages whose public page shows this one (core/frontcache.py): the document that

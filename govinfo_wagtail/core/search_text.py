@@ -20,6 +20,15 @@ from wagtail import hooks
 
 from ..text import analysis
 
+# The field weights of Wagtail's backends (docs/search.md, "Admin search"): the own numbers and
+# the title above the keywords, summary and agency, above the rest of the text (no boost).
+# PostgreSQL maps the project's distinct boosts to its weights A-D (Wagtail's own: images and
+# documents 10, page titles 2), so these two get A and B and the text D.
+SEARCH_TITLE_BOOST = 10
+SEARCH_META_BOOST = 5
+# Elasticsearch/OpenSearch: the analysed fields hold pre-analysed tokens.
+WHITESPACE = {"analyzer": "whitespace", "search_analyzer": "whitespace"}
+
 SEARCH_TEXT_PARTS_HOOK = "govinfo_search_text_parts"
 SEARCH_TEXT_ENCODING_HOOK = "govinfo_search_text_encoding"
 
@@ -31,7 +40,11 @@ def contributed_parts(page) -> tuple[str, ...]:
 
 def analysed_text(parts: tuple[str, ...]) -> str:
     """``parts`` analysed, then passed through every ``govinfo_search_text_encoding`` hook."""
-    text = analysis.index_text(*parts)
+    return encoded(analysis.index_text(*parts))
+
+
+def encoded(text: str) -> str:
+    """Analysed ``text`` passed through every ``govinfo_search_text_encoding`` hook."""
     for fn in hooks.get_hooks(SEARCH_TEXT_ENCODING_HOOK):
         text = fn(text)
     return text

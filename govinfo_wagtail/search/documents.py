@@ -7,6 +7,7 @@ from django.db import connection
 from wagtail.models import Page
 
 from ..core.models import DisclosurePage
+from ..core.search_text import encoded
 from ..text import analysis
 from ..text.extraction import extract
 from ..text.html import html_to_text
@@ -72,16 +73,13 @@ def innodb_min_token_size() -> int:
 
 
 def strong_texts(page) -> tuple[str, str]:
-    """The analysed strong fields: (own 文号 + 索引号 + title, keywords + agency).
+    """The analysed strong fields: (own 文号 + 索引号 + title, keywords + summary + agency).
 
     The same parts are in ``text`` (``search_parts``) and go through the same analysis, so a
     document with every query term in its strong fields also matches in ``text``.
     """
-    agency = page.agency.name if page.agency_id else ""
-    return (
-        analysis.index_text(page.document_number, page.index_number, page.title),
-        analysis.index_text(page.keywords, agency),
-    )
+    title_parts, meta_parts = page.strong_search_parts()
+    return analysis.index_text(*title_parts), analysis.index_text(*meta_parts)
 
 
 def attachment_only_text(parts: list[str], attachments: list[str]) -> str:
@@ -101,12 +99,17 @@ def build_document(page) -> SearchDocument:
     # kept on the page, so that indexing it there (update_pages_index) does not analyse the
     # page a second time. search_text() recomputes it if the parts differ.
     page.__dict__["_govinfo_search_text"] = (
-        (*parts, *attachments), backend_text(" ".join(dict.fromkeys(analysed.split()))))
+        (*parts, *attachments), encoded(" ".join(dict.fromkeys(analysed.split()))))
     plain = "\n".join(
         p for p in [page.summary, html_to_text(page.body or ""), *attachments] if p
     )[:SNIPPET_SOURCE_LIMIT]
     published = page.published_date
     title_text, meta_text = strong_texts(page)
+    # Wagtail's backends index the strong fields too (search_title_text, search_meta_text).
+    for key, parts, text in zip(("_govinfo_search_title_text", "_govinfo_search_meta_text"),
+                                page.strong_search_parts(), (title_text, meta_text),
+                                strict=True):
+        page.__dict__[key] = (parts, encoded(text))
     return SearchDocument(
         page_id=page.pk,
         text=backend_text(analysed),

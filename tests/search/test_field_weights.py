@@ -1,5 +1,6 @@
-"""Field weights below the body (attachment text), and sites upgrading from an index built
-before the strong fields existed (migration 0005 fills them without a manual step)."""
+"""Field weights: the summary with the keywords above the body, the body above attachment
+text; and sites upgrading from an index built before the strong fields existed (migration
+0005 fills them without a manual step) or before the summary was one (0006)."""
 
 import importlib
 from datetime import date
@@ -13,11 +14,15 @@ from django.test import override_settings
 from wagtail.documents import get_document_model
 
 from govinfo_wagtail.search import services
+from govinfo_wagtail.search.documents import backend_text
 from govinfo_wagtail.search.models import SearchDocument
 from govinfo_wagtail.search.services import SearchQuery
+from govinfo_wagtail.text import analysis
 from tests.search.factories import item
 
 fill = importlib.import_module("govinfo_wagtail.search.migrations.0005_fill_strong_fields").fill
+fill_summary = importlib.import_module(
+    "govinfo_wagtail.search.migrations.0006_summary_in_strong_fields").fill
 
 
 def attachment(name: str, text: str):
@@ -48,6 +53,47 @@ def test_a_word_in_the_body_ranks_above_the_same_word_only_in_an_attachment(cata
     assert titles("扬尘") == [in_title.title, in_body.title, in_attachment.title]
     # Several words: the one that needs the attachment for one of them comes last as well.
     assert titles("扬尘 治理") == [in_title.title, in_body.title, in_attachment.title]
+
+
+def test_a_word_in_the_summary_ranks_with_the_keywords_below_the_title_above_the_body(
+        catalogue, agency):
+    in_title = item(catalogue, "关于规范建筑工地扬尘治理的通知", agency=agency,
+                    published=date(2020, 5, 1))
+    in_summary = item(catalogue, "关于城市管理工作的通知", summary="部署建筑工地扬尘治理。",
+                      agency=agency, published=date(2021, 5, 1))
+    in_keywords = item(catalogue, "关于市容环境的通知", keywords="扬尘治理", agency=agency,
+                       published=date(2021, 4, 1))
+    newer = [item(catalogue, f"关于档案管理工作的通知（{i}）", agency=agency,
+                  body="<p>并做好扬尘治理等相关工作的衔接。扬尘治理，扬尘治理。</p>",
+                  published=date(2024, 1, 1 + i)) for i in range(4)]
+    row = SearchDocument.objects.get(page_id=in_summary.pk)
+    assert "扬尘" in row.meta_text.split() or "q_扬尘" in row.meta_text.split()
+    # Only the newest 2 matches would be ranked as body matches: the summary's document is
+    # a strong match, found through the strong fields' index however many newer bodies.
+    with override_settings(GOVINFO_SEARCH_RANK_WINDOW=2):
+        for q in ("扬尘", "扬尘 治理"):
+            found = titles(q)
+            assert found[0] == in_title.title, q
+            assert set(found[1:3]) == {in_summary.title, in_keywords.title}, q
+            assert set(found[3:]) <= {p.title for p in newer}, q
+
+
+def test_upgrade_puts_the_summary_into_the_strong_fields(catalogue, agency):
+    with_summary = item(catalogue, "关于城市管理工作的通知", summary="部署建筑工地扬尘治理。",
+                        keywords="城市管理", agency=agency, published=date(2021, 5, 1))
+    without = item(catalogue, "关于档案管理工作的通知", keywords="档案", agency=agency,
+                   body="<p>并做好扬尘等相关工作的衔接。</p>", published=date(2024, 1, 1))
+    built = {r.page_id: r.meta_text for r in SearchDocument.objects.all()}
+    before = SearchDocument.objects.get(page_id=with_summary.pk)
+    stale = backend_text(analysis.index_text("城市管理", agency.name))
+    SearchDocument.objects.filter(pk=before.pk).update(meta_text=stale)  # as 0005 wrote it
+    with override_settings(GOVINFO_SEARCH_RANK_WINDOW=1):
+        assert with_summary.title not in titles("扬尘")  # the newer body match fills it
+        with connection.schema_editor(atomic=False) as schema_editor:
+            fill_summary(apps, schema_editor)
+        assert titles("扬尘")[0] == with_summary.title
+    assert {r.page_id: r.meta_text for r in SearchDocument.objects.all()} == built
+    assert without.pk in built
 
 
 def _as_before_0004():

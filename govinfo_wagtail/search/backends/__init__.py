@@ -7,12 +7,21 @@ sees it, so admin listings, page choosers and Elasticsearch/OpenSearch find Chin
     WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "govinfo_wagtail.search.backends.database"}}
 
 Queries without any CJK character are passed on unchanged (other models keep stock search).
+
+Field weights (docs/search.md, "Admin search"): the strong fields are indexed again in
+fields of their own, ``search_title_text`` (own 文号/索引号, title) and ``search_meta_text``
+(keywords, summary, agency), boosted above ``search_text``. PostgreSQL weighs them A and B
+(the text D); Elasticsearch/OpenSearch boost them (a query on a disclosure page type searches
+the three fields, a query on ``Page`` Wagtail's boosted ``_all_text_boost_*`` copies).
 """
 
 from __future__ import annotations
 
 from ...text import analysis
 from ...text.chars import has_cjk
+
+# Chinese queries on a disclosure page type search these (Elasticsearch/OpenSearch).
+ANALYSED_FIELDS = ("search_title_text", "search_meta_text", "search_text")
 
 
 def analysed_query(query: str, *, mysql: bool = False, min_length: int = 3) -> str:
@@ -38,7 +47,7 @@ class ChineseQueryMixin:
     """Analyse string queries that contain Chinese; require every term (operator "and")."""
 
     mysql_encoded = False  # the database backend on MariaDB/MySQL indexes encoded tokens
-    search_field = None  # ES/OpenSearch: search only the whitespace-analysed field
+    search_fields = ()  # ES/OpenSearch: search only the whitespace-analysed fields
 
     def _analyse(self, query, model_or_queryset, fields, operator):
         from modelsearch.query import PlainText
@@ -56,8 +65,8 @@ class ChineseQueryMixin:
             else:
                 query = analysed_query(query)
             operator = operator or "and"
-            if fields is None and self.search_field and _is_disclosure_model(model_or_queryset):
-                fields = [self.search_field]
+            if fields is None and self.search_fields and _is_disclosure_model(model_or_queryset):
+                fields = list(self.search_fields)
         return query, fields, operator
 
     def search(self, query, model_or_queryset, fields=None, operator=None,

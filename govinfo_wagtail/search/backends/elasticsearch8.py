@@ -2,9 +2,10 @@
 
 from modelsearch.backends.elasticsearch8 import Elasticsearch8SearchBackend
 
-from . import ChineseQueryMixin
+from . import ANALYSED_FIELDS, ChineseQueryMixin
 
 
 class SearchBackend(ChineseQueryMixin, Elasticsearch8SearchBackend):
-    # search_text holds pre-analysed tokens: a whitespace analyser keeps them as they are.
-    search_field = "search_text"
+    # The analysed fields hold pre-analysed tokens (a whitespace analyser keeps them as they
+    # are), the strong ones boosted (ChineseQueryMixin.search_fields).
+    search_fields = ANALYSED_FIELDS

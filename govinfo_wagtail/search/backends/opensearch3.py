@@ -2,9 +2,10 @@
 
 from modelsearch.backends.opensearch3 import OpenSearch3SearchBackend
 
-from . import ChineseQueryMixin
+from . import ANALYSED_FIELDS, ChineseQueryMixin
 
 
 class SearchBackend(ChineseQueryMixin, OpenSearch3SearchBackend):
-    # search_text holds pre-analysed tokens: a whitespace analyser keeps them as they are.
-    search_field = "search_text"
+    # The analysed fields hold pre-analysed tokens (a whitespace analyser keeps them as they
+    # are), the strong ones boosted (ChineseQueryMixin.search_fields).
+    search_fields = ANALYSED_FIELDS
