@@ -14,7 +14,7 @@ MIGRATION_DATA: dict[str, str] = {}
 # migrations created after another transactional test flushed it. Django's
 # serialized_rollback cannot do it here: it reloads pages whose content types a flush and
 # post_migrate gave other ids.
-NEEDS_MIGRATION_DATA = {"test_task_worker.py", "test_varnish.py"}
+NEEDS_MIGRATION_DATA = {"test_task_worker.py", "test_varnish.py", "test_import_job_concurrency.py"}
 
 
 def pytest_collection_modifyitems(config, items):
@@ -25,7 +25,7 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture
-def _migration_data(django_db_blocker):
+def _migration_data(django_db_setup, django_db_blocker):
     from tests.search.conftest import restore_migration_data
 
     with django_db_blocker.unblock():

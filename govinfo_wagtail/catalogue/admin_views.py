@@ -34,6 +34,19 @@ def _require_admin(user) -> None:
         raise PermissionDenied
 
 
+# Who sees every user's import jobs and their reports (superusers, and those a site gives
+# “Can view import job” in the group editor); other importers see only their own jobs.
+VIEW_ALL_JOBS_PERMISSION = "govinfo_catalogue.view_importjob"
+
+
+def visible_jobs(user):
+    """The import jobs ``user`` may see: their own, or all for those who oversee imports."""
+    jobs = ImportJob.objects.select_related("catalogue", "user")
+    if user.is_active and (user.is_superuser or user.has_perm(VIEW_ALL_JOBS_PERMISSION)):
+        return jobs
+    return jobs.filter(user=user)
+
+
 class ImportForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("File (.xlsx or .csv)"))
     catalogue = forms.ModelChoiceField(
@@ -154,18 +167,18 @@ def import_view(request):
                         form = ImportForm()
     return TemplateResponse(request, "govinfo_catalogue/admin/import.html", {
         "form": form, "report": _shown(report), "summary": summary,
-        "catalogues": CatalogueIndexPage.objects.all(), "jobs": _recent_jobs(),
+        "catalogues": CatalogueIndexPage.objects.all(), "jobs": _recent_jobs(request.user),
     })
 
 
-def _recent_jobs():
-    return ImportJob.objects.select_related("catalogue", "user").order_by("-pk")[:10]
+def _recent_jobs(user):
+    return visible_jobs(user).order_by("-pk")[:10]
 
 
 def import_job_view(request, job_id: int):
     """The progress of an import job: refreshes itself while the job is queued or running."""
     _require_admin(request.user)
-    job = get_object_or_404(ImportJob.objects.select_related("catalogue", "user"), pk=job_id)
+    job = get_object_or_404(visible_jobs(request.user), pk=job_id)  # another's job: 404
     resumable = job.state == ImportJob.State.INTERRUPTED and job.uploads.exists()
     if request.method == "POST" and resumable:
         # The worker checks the file again and goes on after the last batch written.

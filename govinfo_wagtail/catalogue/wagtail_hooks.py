@@ -29,8 +29,9 @@ def register_catalogue_admin_urls():
 
 @hooks.register("register_permissions")
 def register_import_permission():
-    """Importing items as released (a legacy migration), in Wagtail's group editor."""
-    return permissions_named(IMPORT_RELEASED_PERMISSION)
+    """Importing items as released (a legacy migration), and seeing every user's import
+    jobs (not only one's own), in Wagtail's group editor."""
+    return permissions_named(IMPORT_RELEASED_PERMISSION, admin_views.VIEW_ALL_JOBS_PERMISSION)
 
 
 class AdministratorsMenuItem(MenuItem):

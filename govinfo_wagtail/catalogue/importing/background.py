@@ -25,8 +25,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from .jobs import REPORT_LINES, JobRun, file_sha256, run_job
-from .permissions import check_publish
+from .jobs import REPORT_LINES, JobRun, JobTaken, file_sha256, run_job
+from .permissions import can_import_published, check_publish
 from .problems import ImportFileError, format_report
 from .reading import read_table
 from .validation import validate
@@ -63,9 +63,10 @@ def requeue_job(job) -> None:
     from ..models import ImportJob
 
     with transaction.atomic():
-        ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.INTERRUPTED).update(
-            state=ImportJob.State.QUEUED, error="")
-        transaction.on_commit(lambda: _enqueue(job.pk))
+        if ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.INTERRUPTED).update(
+                state=ImportJob.State.QUEUED, error=""):
+            # Only the request that moved it to queued enqueues it (not a second POST).
+            transaction.on_commit(lambda: _enqueue(job.pk))
 
 
 def _enqueue(job_id: int) -> None:
@@ -90,9 +91,14 @@ def run_queued_job(job_id: int):
     """Run a queued (or interrupted) admin import job to its end; returns the job."""
     from ..models import ImportJob, ImportUpload
 
+    # Claimed with one conditional UPDATE: of two workers (a task delivered twice, a resume
+    # posted twice) only one finds the job queued or interrupted and runs it.
+    claimed = ImportJob.objects.filter(
+        pk=job_id, state__in=[ImportJob.State.QUEUED, ImportJob.State.INTERRUPTED]).update(
+        state=ImportJob.State.RUNNING)
     job = ImportJob.objects.select_related("user").filter(pk=job_id).first()
-    if job is None or job.state not in (ImportJob.State.QUEUED, ImportJob.State.INTERRUPTED):
-        return job  # gone, rolled back, or already run (a task delivered twice)
+    if not claimed:
+        return job  # gone, rolled back, run or running elsewhere
     data = b"".join(bytes(piece) for piece in ImportUpload.objects.filter(job=job)
                     .order_by("sequence").values_list("data", flat=True))
     parent = job.catalogue.specific
@@ -106,8 +112,13 @@ def run_queued_job(job_id: int):
         return job
 
     try:
+        # The right may have gone since the job was queued: the import in the admin needs it
+        # for drafts too, and a release its reason as well.
         if job.publish:
-            check_publish(job.user, job.reason)  # the right may have gone since it was queued
+            check_publish(job.user, job.reason)
+        elif not can_import_published(job.user):
+            raise PermissionDenied(_("The user who started this import may no longer import "
+                                     "in the admin: the job stopped."))
         validation = validate(read_table(data, job.file_name), parent=parent,
                               publish=job.publish, keep_rows=False,
                               written_before=job.next_row)
@@ -129,6 +140,9 @@ def run_queued_job(job_id: int):
         job = run_job(data, job.file_name, JobRun(job=job, validation=validation,
                                                   resumed=job.next_row > 0),
                       user=job.user, reason=job.reason, override_reason=job.override_reason)
+    except JobTaken:
+        job.refresh_from_db()
+        return job  # another worker runs it: its state is that worker's
     except RowImportFailed as exc:
         job.refresh_from_db()
         return stop(exc.message)

@@ -14,8 +14,10 @@ import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from wagtail.models import Page, PageLogEntry, Revision
 
 from ...core.release_batch import complete_held_releases
@@ -32,6 +34,41 @@ def file_sha256(source: Source) -> str:
         while chunk := fh.read(1 << 20):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+class JobTaken(ValidationError):
+    """Another process (a second worker, a second command) runs this job: this one stops
+    and leaves the job, its state and what it wrote to the one that runs it."""
+
+    def __init__(self, job):
+        super().__init__(_("Import job %(job)d is being run by another process; this run "
+                           "stopped without writing.") % {"job": job.pk}, code="job_taken")
+
+
+def claim_job(job) -> None:
+    """Make ``job`` ``running`` for this process with one conditional UPDATE from the state
+    and position it was read in: of two processes that read the same job, one gets it and
+    the other raises :class:`JobTaken` (a double POST, a task delivered twice, two commands)."""
+    from ..models import ImportJob
+
+    taken = ImportJob.objects.filter(pk=job.pk, state=job.state, next_row=job.next_row,
+                                     rows_done=job.rows_done).update(
+        state=ImportJob.State.RUNNING, error="")
+    if not taken:
+        raise JobTaken(job)
+    job.state, job.error = ImportJob.State.RUNNING, ""
+
+
+def _claim_batch(job, next_row: int) -> None:
+    """Inside a batch's transaction, before it writes: lock the job's row and check that it
+    is still where this process left it (the UPDATE blocks while another process's batch
+    holds the row; afterwards that batch has moved ``next_row`` and this one stops). A job
+    left ``running`` by a killed process can so be resumed, but never by two at once."""
+    from ..models import ImportJob
+
+    if not ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.RUNNING,
+                                    next_row=next_row).update(next_row=next_row):
+        raise JobTaken(job)
 
 
 @dataclass
@@ -77,13 +114,13 @@ def run_job(source: Source, filename: str, run: JobRun, *, user=None, reason="",
         file_sha256=file_sha256(source), publish=context.publish, reason=context.reason,
         override_reason=context.override_reason, total_rows=validation.total)
     if job.state != ImportJob.State.RUNNING:
-        job.state = ImportJob.State.RUNNING
-        job.save(update_fields=["state"])
+        claim_job(job)
     writer = BatchWriter(context, job=job)
     table = read_table(source, filename, encoding=encoding)
     try:
         for batch in _batches(parsed_rows(table, context), batch_rows, job.next_row):
             with transaction.atomic():
+                _claim_batch(job, job.next_row)
                 outcome = writer.write(batch)
                 job.created += len(outcome.created)
                 job.updated += len(outcome.updated)
@@ -100,12 +137,16 @@ def run_job(source: Source, filename: str, run: JobRun, *, user=None, reason="",
                 progress(job.rows_done, validation.total)
             if after_batch is not None:
                 after_batch(job)
+    except JobTaken:
+        raise  # the job belongs to the process that runs it
     except BaseException as exc:
-        ImportJob.objects.filter(pk=job.pk).update(
+        ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.RUNNING).update(
             state=ImportJob.State.INTERRUPTED, error=f"{type(exc).__name__}: {exc}"[:2000])
         raise
     if context.unmapped_urls:
         job.report += [str(p) for p in context.unmapped_urls][:REPORT_LINES]
+    with transaction.atomic():
+        _claim_batch(job, job.next_row)  # no other run has moved the job on
     if job.publish:
         from ...core.models import ReleaseRecord
 
@@ -113,7 +154,7 @@ def run_job(source: Source, filename: str, run: JobRun, *, user=None, reason="",
             page_id__in=_created_pages(job), released_at__isnull=True,
             go_live_at__isnull=True).values_list("pk", flat=True)
         complete_held_releases(list(held))
-    job.state = ImportJob.State.COMPLETED
+    job.state, job.error = ImportJob.State.COMPLETED, ""
     job.finished_at = timezone.now()
     job.save()
     return job
@@ -194,4 +235,5 @@ def _remove_index_numbers(page_ids: list[int]) -> None:
             last_serial=top)
 
 
-__all__ = ["ImportContext", "JobRun", "check_file", "rollback_job", "run_job"]
+__all__ = ["ImportContext", "JobRun", "JobTaken", "check_file", "claim_job", "rollback_job",
+           "run_job"]
