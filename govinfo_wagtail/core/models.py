@@ -292,6 +292,10 @@ class DisclosurePage(Page):
     govinfo_public_cache = True
     # Indexed after commit by govinfo_wagtail.search.indexing, not inside the transaction.
     search_auto_update = False
+    # False for a type whose release checks read which other pages are live (policies and
+    # interpretations, 三同步): a batch release (core/release_batch.py) then releases its
+    # pages one at a time, in the batch's order, so that each check sees those before it live.
+    bulk_release = True
 
     class Meta:
         verbose_name = _("disclosure page")

@@ -18,7 +18,7 @@ from wagtail.models import Revision
 from ..conf import govinfo_settings
 from .bulk import bulk_create
 from .content import content_digest
-from .models import DisclosureSettings, ReleaseRecord
+from .models import DisclosurePage, DisclosureSettings, ReleaseRecord
 from .release import (
     RELEASE_LOG_ACTION,
     CheckBatch,
@@ -67,8 +67,9 @@ def release_many(
 
     The bulk path takes pages going live for the first time whose page row holds exactly
     the revision's content (a page just created with its first revision, as an import
-    does); any other page (already live, scheduled, or a type with its own ``save()``
-    rules) goes through :func:`release` one at a time, with the same outcome.
+    does); any other page (already live, scheduled, a type with its own ``save()`` rules or
+    one that sets ``bulk_release = False``) goes through :func:`release` one at a time, in
+    the batch's order, with the same outcome.
     """
     reason = ReleaseReason(reason)
     override_reason = (override_reason or "").strip()
@@ -122,6 +123,7 @@ def _fits_bulk_path(revision: Revision, page) -> bool:
         not page.live and page.live_revision_id is None
         and page.latest_revision_id == revision.pk
         and type(page).save is Page.save  # no save() rules of its own to run
+        and (not isinstance(page, DisclosurePage) or type(page).bulk_release)
         and scheduled_for(revision) is None
         and not page.alias_of_id
         and content_digest(page.serializable_data()) == content_digest(revision.content)

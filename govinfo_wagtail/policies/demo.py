@@ -3,6 +3,13 @@
 from datetime import date
 
 from ..core.release import ReleaseReason, release
+from .models import (
+    DocumentCategory,
+    InterpretationForm,
+    InterpretationPage,
+    InterpretedPolicy,
+    PolicyDocumentPage,
+)
 
 POLICY_SLUG = "nongcun-gonglu-yanghu-banfa"
 
@@ -13,14 +20,6 @@ def load_demo(context, log=print) -> None:
     A 规范性文件 with a 文字解读 and a 图解, released together (三同步) in one call of the
     release service. Safe to run again.
     """
-    from .models import (
-        DocumentCategory,
-        InterpretationForm,
-        InterpretationPage,
-        InterpretedPolicy,
-        PolicyDocumentPage,
-    )
-
     catalogue = context.require_catalogue()
     if PolicyDocumentPage.objects.child_of(catalogue).filter(slug=POLICY_SLUG).exists():
         log("Policy demo: already there")

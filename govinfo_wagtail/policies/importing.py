@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from django.utils.translation import gettext as _
 
 from ..core.import_kinds import PageKind, Problem, register_page_kind
+from .models import InterpretedPolicy, PolicyDocumentPage
 
 _SEPARATORS = re.compile(r"[;；\n]+")
 
@@ -24,8 +25,6 @@ def _targets(text: str) -> list[str]:
 
 
 def _find_existing(target: str, parent) -> list[int]:
-    from .models import PolicyDocumentPage
-
     site_root = parent.get_site().root_page if parent.get_site() else parent
     qs = PolicyDocumentPage.objects.descendant_of(site_root, inclusive=True)
     by_number = list(qs.filter(document_number=target).values_list("pk", flat=True))
@@ -73,8 +72,6 @@ def prepare_policy(page, row, context) -> None:
 
 
 def prepare_interpretation(page, row, context) -> None:
-    from .models import InterpretedPolicy
-
     links, seen = [], set()
     for target in _targets(row.values.get("interprets", "")):
         # Earlier rows were saved in this transaction, so they are found like existing pages.
@@ -91,13 +88,15 @@ def export_interpretation(page) -> dict[str, str]:
 
 
 def register_kinds() -> None:
+    # Created one at a time, in the file's order (bulk=False): an interpretation's links
+    # need the ORM's save, and its policy in an earlier row is released before it.
     register_page_kind(PageKind(
         code="policy", model="govinfo_policies.PolicyDocumentPage",
-        labels=("政策", "政策文件"), prepare=prepare_policy,
+        labels=("政策", "政策文件"), prepare=prepare_policy, bulk=False,
     ))
     register_page_kind(PageKind(
         code="interpretation", model="govinfo_policies.InterpretationPage",
         labels=("解读", "政策解读"), columns=frozenset({"interprets"}),
         check=check_interpretations, prepare=prepare_interpretation,
-        export=export_interpretation,
+        export=export_interpretation, bulk=False,
     ))

@@ -1,11 +1,16 @@
 """Policy documents (政策文件), their interpretations (政策解读) and calendar corrections.
 
-The release rules (三同步) live in :mod:`.services`; the models only call them while the
-release service makes one of these pages live (see ``save``).
+Both page types know the group of pages they go live with (三同步) and their status in it
+(:func:`release_group`, :func:`release_status`: queries, read by the editor's panel and the
+reports). The release rules are a release check of the kernel's release sequence
+(:mod:`.release_rules`); operations with side effects are in :mod:`.services`.
 """
+
+from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import (
@@ -15,9 +20,10 @@ from wagtail.admin.panels import (
     MultiFieldPanel,
     PageChooserPanel,
 )
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, Revision, WorkflowState
 from wagtail.search import index
 
+from ..conf import govinfo_settings
 from ..core.models import Agency, DisclosurePage
 from .panels import ReleaseGroupPanel
 
@@ -43,19 +49,25 @@ class InterpretationForm(models.TextChoices):
     QA = "qa", _("Questions and answers")  # 问答
 
 
-class _ReleaseRulesMixin:
-    """Checks the 三同步 rules whenever the release service makes the page live."""
+class ReleaseGroupMember:
+    """What policies and interpretations share: the group they go live with and their status
+    in it, as the editor's panel (:mod:`.panels`) reads them."""
 
-    def save(self, *args, **kwargs):
-        from ..core.release import is_being_released
-        from .services import check_release_rules
+    # 三同步: the release rules read which pages are live, so a batch releases these types one
+    # at a time, in its order (core/release_batch.py).
+    bulk_release = False
 
-        if self.live and is_being_released(self.pk):
-            check_release_rules(self)
-        return super().save(*args, **kwargs)
+    def get_release_group(self) -> list[Page]:
+        return release_group(self)
+
+    def get_release_status(self) -> str:
+        return release_status(self)
+
+    def get_release_status_display(self) -> str:
+        return ReleaseStatus.LABELS[release_status(self)]
 
 
-class PolicyDocumentPage(_ReleaseRulesMixin, DisclosurePage):
+class PolicyDocumentPage(ReleaseGroupMember, DisclosurePage):
     """A policy document: 文号 (document_number), 成文日期 (written_date), 发文机关."""
 
     search_kind = "policy"  # the search's and the API's name for this type
@@ -130,7 +142,7 @@ class PolicyDocumentPage(_ReleaseRulesMixin, DisclosurePage):
                 .filter(policy_links__policy=self).distinct().order_by("-published_date", "pk"))
 
 
-class InterpretationPage(_ReleaseRulesMixin, DisclosurePage):
+class InterpretationPage(ReleaseGroupMember, DisclosurePage):
     """An interpretation (政策解读) of one or more policy documents."""
 
     search_kind = "interpretation"  # the search's and the API's name for this type
@@ -219,3 +231,91 @@ class CalendarCorrection(models.Model):
 
 def policy_page_models() -> tuple[type[Page], ...]:
     return (PolicyDocumentPage, InterpretationPage)
+
+
+# ------------------------------------------------------------------------------------------
+# Release groups (三同步) and review status: queries
+
+
+class ReleaseStatus:
+    LIVE = "live"
+    AWAITING_GROUP = "awaiting_group"
+    IN_REVIEW = "in_review"
+    DRAFT = "draft"
+
+    LABELS = {
+        LIVE: _("Live"),
+        AWAITING_GROUP: _("Approved, awaiting release of the group"),
+        IN_REVIEW: _("In review"),
+        DRAFT: _("Draft"),
+    }
+
+
+def draft_links() -> dict[int, set[int]]:
+    """Interpretation id -> policy ids, in the latest revision of every interpretation that
+    has changes not yet live (its links may differ from the live ones)."""
+    pending = InterpretationPage.objects.filter(
+        Q(live=False) | Q(has_unpublished_changes=True)
+    ).exclude(latest_revision=None).values_list("pk", "latest_revision_id")
+    revision_ids = {rev: pk for pk, rev in pending}
+    links: dict[int, set[int]] = {}
+    for rev_id, content in Revision.objects.filter(pk__in=revision_ids).values_list(
+        "pk", "content"
+    ):
+        links[revision_ids[rev_id]] = {
+            int(item["policy"]) for item in (content or {}).get("policy_links", [])
+            if item.get("policy")
+        }
+    return links
+
+
+def release_group(page: PolicyDocumentPage | InterpretationPage) -> list[Page]:
+    """The pages that must go live together with ``page``: the closure over links between
+    policies and interpretations that are not live yet. A new version of a live page needs
+    nobody else (its policies are live already), so its group is the page alone."""
+    links = draft_links()
+    found: dict[int, Page] = {page.pk: page}
+    queue = [page] if not page.live else []
+    while queue:
+        current = queue.pop()
+        neighbours: set[int] = set()
+        if isinstance(current, InterpretationPage):
+            neighbours = links.get(current.pk) or {
+                link.policy_id for link in current.policy_links.all()
+            }
+        elif not govinfo_settings.POLICY_SEPARATE_RELEASE:
+            neighbours = set(InterpretedPolicy.objects.filter(policy_id=current.pk)
+                             .values_list("interpretation_id", flat=True))
+            neighbours |= {i for i, policies in links.items() if current.pk in policies}
+        new = neighbours - found.keys()
+        for member in Page.objects.filter(pk__in=new, live=False).specific():
+            found[member.pk] = member
+            queue.append(member)
+    return list(found.values())
+
+
+def passed_review(page: Page) -> Revision | None:
+    """The approved revision if the page's latest revision passed review, else None."""
+    state = (WorkflowState.objects.for_instance(page).order_by("-created_at", "-pk")
+             .select_related("current_task_state").first())
+    if state is None or state.status != WorkflowState.STATUS_APPROVED:
+        return None
+    revision_id = state.current_task_state.revision_id if state.current_task_state else None
+    if revision_id is None or revision_id != page.latest_revision_id:
+        return None
+    return Revision.objects.get(pk=revision_id)
+
+
+def is_pending(page: Page) -> bool:
+    """Not live, or live with changes that are not."""
+    return not page.live or page.has_unpublished_changes
+
+
+def release_status(page: Page) -> str:
+    if not is_pending(page):
+        return ReleaseStatus.LIVE
+    if passed_review(page):
+        return ReleaseStatus.AWAITING_GROUP
+    if page.workflow_in_progress:
+        return ReleaseStatus.IN_REVIEW
+    return ReleaseStatus.LIVE if page.live else ReleaseStatus.DRAFT

@@ -11,10 +11,8 @@ from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from .models import InterpretationPage, PolicyDocumentPage
 from .services import (
-    ReleaseStatus,
     keep_interpretations,
     policies_without_interpretation,
-    release_status,
     take_down_interpretations,
     workday_calendar,
 )
@@ -68,7 +66,7 @@ class LateInterpretationsReportView(ReportView):
 class PolicyStatusRow:
     def __init__(self, policy: PolicyDocumentPage, interpretations: list[InterpretationPage]):
         self.policy = policy
-        self.status = ReleaseStatus.LABELS[release_status(policy)]
+        self.status = policy.get_release_status_display()
         self.interpretations = interpretations
         live = [i for i in interpretations if i.live]
         self.interpretation_summary = _("%(live)d live of %(total)d") % {

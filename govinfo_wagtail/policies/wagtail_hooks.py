@@ -15,6 +15,7 @@ from wagtail.signals import init_new_page
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from . import release_rules  # noqa: F401 (the 三同步 release check, registered on import)
 from .models import (
     CalendarCorrection,
     InterpretationPage,
@@ -26,7 +27,9 @@ from .services import (
     AWAITING_GROUP_LOG_ACTION,
     INTERPRETATIONS_KEPT_LOG_ACTION,
     INTERPRETATIONS_TAKEN_DOWN_LOG_ACTION,
+    policies_without_interpretation,
     release_after_review,
+    workday_calendar,
 )
 from .views import LateInterpretationsReportView, PolicyStatusView, confirm_policy_unpublish
 
@@ -92,8 +95,6 @@ class LateInterpretationsPanel(Component):
         self.user = user
 
     def get_context_data(self, parent_context=None):
-        from .services import policies_without_interpretation, workday_calendar
-
         calendar = workday_calendar()
         entries = [e for e in policies_without_interpretation(calendar=calendar) if e.is_late]
         warning = calendar.coverage_warning() if self.user.is_superuser else None

@@ -10,13 +10,13 @@ from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfiel
 from govinfo_wagtail.core.index_numbers import release_year
 from govinfo_wagtail.core.models import IndexNumber
 from govinfo_wagtail.core.release import RELEASE_LOG_ACTION, ReleaseReason, ReleaseRefused, release
-from govinfo_wagtail.policies.models import PolicyDocumentPage
-from govinfo_wagtail.policies.services import (
-    PolicyReleaseRefused,
+from govinfo_wagtail.policies.models import (
+    PolicyDocumentPage,
     ReleaseStatus,
     release_group,
     release_status,
 )
+from govinfo_wagtail.policies.release_rules import PolicyReleaseRefused
 
 from .conftest import is_live, new_interpretation, new_policy, pass_review
 

@@ -39,7 +39,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'policy interpretation',
                 'verbose_name_plural': 'policy interpretations',
             },
-            bases=(govinfo_wagtail.policies.models._ReleaseRulesMixin, 'govinfo_core.disclosurepage'),
+            bases=(govinfo_wagtail.policies.models.ReleaseGroupMember, 'govinfo_core.disclosurepage'),
         ),
         migrations.CreateModel(
             name='PolicyDocumentPage',
@@ -54,7 +54,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'policy document',
                 'verbose_name_plural': 'policy documents',
             },
-            bases=(govinfo_wagtail.policies.models._ReleaseRulesMixin, 'govinfo_core.disclosurepage'),
+            bases=(govinfo_wagtail.policies.models.ReleaseGroupMember, 'govinfo_core.disclosurepage'),
         ),
         migrations.CreateModel(
             name='InterpretedPolicy',

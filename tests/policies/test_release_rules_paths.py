@@ -1,0 +1,256 @@
+"""三同步 on every path that makes a page live: whichever way a release is asked for (the
+admin's emergency release and review, ``release()`` in code, a schedule, an import with
+``--publish``, the batch entry point), a policy that requires interpretation does not go live
+alone and an interpretation does not go live before its policy."""
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from django.utils.translation import override
+from wagtail.actions.unpublish_page import UnpublishPageAction
+from wagtail.models import Revision
+
+from govinfo_wagtail.catalogue.importing import import_rows, read_table, validate
+from govinfo_wagtail.core.models import ReleaseRecord
+from govinfo_wagtail.core.release import ReleaseReason, release
+from govinfo_wagtail.core.release_batch import release_many
+from govinfo_wagtail.policies.models import InterpretationPage, PolicyDocumentPage
+from govinfo_wagtail.policies.release_rules import PolicyReleaseRefused
+from tests.conftest import grant_permission
+
+from .conftest import is_live, new_interpretation, new_policy, pass_review
+
+EMERGENCY = "govinfo_review.release_in_emergency"
+SECRET_BODY = "本文件密级：绝密★10年。"  # a blocking finding of the automated checks
+
+
+@pytest.fixture
+def policy(catalogue, agency):
+    return new_policy(catalogue, agency)
+
+
+@pytest.fixture
+def interpretation(catalogue, agency, policy):
+    return new_interpretation(catalogue, agency, policy)
+
+
+def latest(page) -> Revision:
+    return type(page).objects.get(pk=page.pk).get_latest_revision()
+
+
+# --- The admin ------------------------------------------------------------------------------
+
+
+def _emergency(client, users, page):
+    grant_permission(users["siteadmin"], EMERGENCY)
+    client.force_login(users["siteadmin"])
+    with override("en"):
+        return client.post(f"/admin/govinfo/review/emergency/{page.pk}/",
+                           {"reason": "台风预警，须立即发布"}, HTTP_ACCEPT_LANGUAGE="en")
+
+
+def test_emergency_release_of_a_policy_alone_is_refused_with_the_reason(client, users, policy):
+    response = _emergency(client, users, policy)
+    assert response.status_code == 200  # the form again, with the refusal
+    assert policy.title in response.content.decode()
+    assert not is_live(policy)
+    assert not ReleaseRecord.objects.filter(page_id=policy.pk).exists()
+
+
+def test_emergency_release_of_an_interpretation_before_its_policy_is_refused(
+        client, users, policy, interpretation):
+    response = _emergency(client, users, interpretation)
+    assert response.status_code == 200
+    assert policy.title in response.content.decode()  # names the policy it waits for
+    assert not is_live(interpretation)
+
+
+def test_review_of_an_interpretation_whose_policy_was_taken_down_is_refused(
+        users, policy, interpretation):
+    release([latest(policy), latest(interpretation)], reason=ReleaseReason.TEST)
+    UnpublishPageAction(PolicyDocumentPage.objects.get(pk=policy.pk)).execute(
+        skip_permission_checks=True)  # its interpretation kept online with a notice
+    live = InterpretationPage.objects.get(pk=interpretation.pk)
+    live.summary = "新版本"
+    new = live.save_revision()
+    with pytest.raises(PolicyReleaseRefused):
+        pass_review(live, users)
+    assert InterpretationPage.objects.get(pk=interpretation.pk).live_revision_id != new.pk
+
+
+# --- Code -----------------------------------------------------------------------------------
+
+
+def test_release_in_code_of_a_new_version_without_its_policy_is_refused(policy, interpretation):
+    release([latest(policy), latest(interpretation)], reason=ReleaseReason.TEST)
+    UnpublishPageAction(PolicyDocumentPage.objects.get(pk=policy.pk)).execute(
+        skip_permission_checks=True)
+    live = InterpretationPage.objects.get(pk=interpretation.pk)
+    live.summary = "新版本"
+    new = live.save_revision()
+    with pytest.raises(PolicyReleaseRefused) as refused:
+        release(new, reason=ReleaseReason.TEST)
+    assert refused.value.code == "policy_not_live"
+    assert InterpretationPage.objects.get(pk=interpretation.pk).live_revision_id != new.pk
+
+
+def test_release_in_code_in_the_wrong_order_of_two_calls_is_refused(policy, interpretation):
+    with pytest.raises(PolicyReleaseRefused):
+        release(latest(interpretation), reason=ReleaseReason.TEST)
+    with pytest.raises(PolicyReleaseRefused):
+        release(latest(policy), reason=ReleaseReason.TEST)
+    assert not is_live(policy) and not is_live(interpretation)
+    release([latest(interpretation), latest(policy)], reason=ReleaseReason.TEST)  # together
+    assert is_live(policy) and is_live(interpretation)
+
+
+# --- A schedule -----------------------------------------------------------------------------
+
+
+# A known gap, kept as it was when the rules moved from save() to a release check: a revision
+# released for a later time is not checked when it is approved, nor when the scheduler makes
+# it live (release_rules.release_together).
+SCHEDULE_GAP = pytest.mark.xfail(strict=True, reason="三同步 is not checked on scheduled releases")
+
+
+def _scheduled(page, when):
+    page = type(page).objects.get(pk=page.pk)
+    page.go_live_at = when
+    return page.save_revision()
+
+
+def _make_due(*pages):
+    past = timezone.now() - timedelta(minutes=1)
+    for page in pages:
+        for revision in Revision.objects.filter(object_id=str(page.pk),
+                                                approved_go_live_at__isnull=False):
+            content = dict(revision.content, go_live_at=past.isoformat())
+            Revision.objects.filter(pk=revision.pk).update(approved_go_live_at=past,
+                                                           content=content)
+
+
+@SCHEDULE_GAP
+def test_a_scheduled_policy_alone_does_not_go_live(policy):
+    revision = _scheduled(policy, timezone.now() + timedelta(hours=1))
+    try:
+        release(revision, reason=ReleaseReason.TEST)
+    except PolicyReleaseRefused:
+        pass  # refused when it is approved, or
+    _make_due(policy)
+    call_command("publish_scheduled", verbosity=0)  # refused when it falls due
+    assert not is_live(policy)
+
+
+@SCHEDULE_GAP
+def test_a_scheduled_interpretation_does_not_go_live_before_its_policy(policy, interpretation):
+    revision = _scheduled(interpretation, timezone.now() + timedelta(hours=1))
+    try:
+        release(revision, reason=ReleaseReason.TEST)
+    except PolicyReleaseRefused:
+        pass
+    _make_due(interpretation)
+    call_command("publish_scheduled", verbosity=0)
+    assert not is_live(interpretation)
+
+
+def test_a_policy_and_its_interpretation_scheduled_together_go_live_at_their_time(
+        policy, interpretation):
+    when = timezone.now() + timedelta(hours=1)
+    revisions = [_scheduled(policy, when), _scheduled(interpretation, when)]
+    release(revisions, reason=ReleaseReason.TEST)
+    assert not is_live(policy) and not is_live(interpretation)
+    _make_due(policy, interpretation)
+    call_command("publish_scheduled", verbosity=0)
+    assert is_live(policy) and is_live(interpretation)
+
+
+# --- An import with --publish -----------------------------------------------------------------
+
+
+HEADER = ["标题", "发布机构", "文号", "发布日期", "有效性", "类型", "解读对象", "正文"]
+
+
+def _import(catalogue, admin_user, *rows):
+    out = io.StringIO()
+    csv.writer(out).writerows([HEADER, *rows])
+    result = validate(read_table(out.getvalue().encode("utf-8"), "policies.csv"),
+                      parent=catalogue, publish=True)
+    assert result.ok, [str(p) for p in result.problems]
+    return import_rows(result.rows, parent=catalogue, user=admin_user, publish=True,
+                       reason="2019年旧网站迁移")
+
+
+def test_import_does_not_release_an_interpretation_of_a_draft_policy(
+        catalogue, agency, admin_user, policy):
+    with pytest.raises(Exception) as refused:  # noqa: PT011 - whatever the import raises
+        _import(catalogue, admin_user, ["《通知》解读", agency.name, "", "2019-03-05", "有效",
+                                        "政策解读", policy.document_number, "解读正文"])
+    assert policy.title in str(refused.value)
+    assert not InterpretationPage.objects.filter(live=True).exists()
+    assert not is_live(policy)
+
+
+@pytest.mark.xfail(strict=True, reason="the interpretation is imported without its link")
+def test_import_does_not_release_an_interpretation_whose_policy_row_was_blocked(
+        catalogue, agency, admin_user):
+    try:
+        _import(catalogue, admin_user,
+                ["保密的办法", agency.name, "海交规〔2019〕1号", "2019-03-05", "有效", "政策文件",
+                 "", SECRET_BODY],
+                ["《办法》解读", agency.name, "", "2019-03-05", "有效", "政策解读",
+                 "海交规〔2019〕1号", "解读正文"])
+    except Exception:  # noqa: BLE001, S110 - refused as a whole is fine too
+        pass
+    assert not PolicyDocumentPage.objects.filter(live=True).exists()
+    assert not InterpretationPage.objects.filter(live=True).exists()
+
+
+# --- The batch entry point ---------------------------------------------------------------------
+
+
+def test_batch_release_of_a_policy_alone_is_refused(policy):
+    with pytest.raises(PolicyReleaseRefused):
+        release_many([latest(policy)], reason=ReleaseReason.LEGACY_IMPORT, skip_blocked=True)
+    assert not is_live(policy)
+
+
+def test_batch_release_of_an_interpretation_before_its_policy_is_refused(policy, interpretation):
+    for order in ([interpretation], [interpretation, policy]):
+        with pytest.raises(PolicyReleaseRefused):
+            release_many([latest(p) for p in order], reason=ReleaseReason.LEGACY_IMPORT,
+                          skip_blocked=True)
+        assert not is_live(policy) and not is_live(interpretation)
+
+
+def test_batch_release_releases_each_page_on_its_own_not_as_a_group(policy, interpretation):
+    """Pages of a batch go live each on its own: a policy that requires interpretation is not
+    released by the interpretation after it in the same batch."""
+    with pytest.raises(PolicyReleaseRefused) as refused:
+        release_many([latest(policy), latest(interpretation)],
+                     reason=ReleaseReason.LEGACY_IMPORT, skip_blocked=True)
+    assert refused.value.code == "interpretation_required"
+    assert not is_live(policy) and not is_live(interpretation)
+
+
+def test_batch_release_of_an_interpretation_after_its_blocked_policy_is_refused(
+        catalogue, agency):
+    secret = new_policy(catalogue, agency, body=f"<p>{SECRET_BODY}</p>")
+    PolicyDocumentPage.objects.filter(pk=secret.pk).update(interpretation_exemption="旧系统迁移")
+    interpretation = new_interpretation(catalogue, agency, secret)
+    with pytest.raises(PolicyReleaseRefused):
+        release_many([latest(secret), latest(interpretation)],
+                     reason=ReleaseReason.LEGACY_IMPORT, skip_blocked=True)
+    assert not is_live(secret) and not is_live(interpretation)
+
+
+def test_batch_release_of_an_exempt_policy_then_its_interpretation_goes_live(
+        catalogue, agency, policy, interpretation):
+    PolicyDocumentPage.objects.filter(pk=policy.pk).update(interpretation_exemption="旧系统迁移")
+    result = release_many([latest(policy), latest(interpretation)],
+                          reason=ReleaseReason.LEGACY_IMPORT)
+    assert {p.pk for p in result.pages} == {policy.pk, interpretation.pk}
+    assert is_live(policy) and is_live(interpretation)
