@@ -54,6 +54,8 @@ def test_a_wrong_way_import_breaks_the_contract(copy_of_the_package, tmp_path, m
 @pytest.mark.parametrize(("module", "planted"), [
     ("search/snippets.py", "from . import services as _services"),  # services -> snippets
     ("core/agencies.py", "from . import models as _models"),  # models -> agencies
+    ("policies/panels.py", "from . import services as _services"),  # services -> models -> panels
+    ("review/records.py", "from . import gates as _gates"),  # gates -> records
 ])
 def test_a_cycle_inside_an_app_breaks_the_contract(copy_of_the_package, tmp_path, module,
                                                    planted):

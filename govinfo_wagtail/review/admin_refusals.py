@@ -31,19 +31,15 @@ from wagtail.admin import messages
 from wagtail.admin.views.pages.bulk_actions.publish import PublishBulkAction
 from wagtail.models import Page
 
+from ..core.models import DisclosurePage
+
 # Marks a request whose publish was turned into a draft save (read by the after_* hooks).
 _PUBLISH_REFUSED = "_govinfo_publish_refused"
 
 
-def disclosure_model():
-    from ..core.models import DisclosurePage
-
-    return DisclosurePage
-
-
 def is_disclosure(page_or_class) -> bool:
     cls = page_or_class if isinstance(page_or_class, type) else page_or_class.specific_class
-    return cls is not None and issubclass(cls, disclosure_model())
+    return cls is not None and issubclass(cls, DisclosurePage)
 
 
 def review_only_reason() -> str:
@@ -157,7 +153,7 @@ class ReviewAwarePublishBulkAction(PublishBulkAction):
                 "title": _title(page), "reason": review_only_reason()})
         if form.cleaned_data.get("include_descendants"):
             for page in objects:
-                count = (page.get_descendants().not_live().type(disclosure_model()).count())
+                count = (page.get_descendants().not_live().type(DisclosurePage).count())
                 if count:
                     messages.error(self.request, ngettext(
                         "%(count)d disclosure page under “%(title)s” was not published: "
@@ -190,7 +186,7 @@ def _copied_pages(request, page):
 def refuse_publishing_or_aliasing_copies(request, page):
     if request.method != "POST":
         return None
-    copied = _copied_pages(request, page).type(disclosure_model())
+    copied = _copied_pages(request, page).type(DisclosurePage)
     errors = {}
     if request.POST.get("alias") and copied.exists():
         titles = [_title(p) for p in copied.specific(defer=True)[:3]]

@@ -25,12 +25,8 @@ class ReviewConfig(AppConfig):
         from .models import ReviewGateTaskState
         from .notifications import notify_earlier_reviewers_of_return, replace_wagtail_notifiers
         from .outcomes import end as end_gate_action
-        from .workflow_rules import (
-            check_disclosure_workflows,
-            check_workflow_admin_guard,
-            on_page_created,
-            on_page_moved,
-        )
+        from .workflow_admin import check_workflow_admin_guard
+        from .workflow_rules import check_disclosure_workflows, on_page_created, on_page_moved
 
         # Every page save: save_revision() is how each new revision reaches the page.
         post_save.connect(on_page_saved, dispatch_uid="govinfo_review_follow_revision")

@@ -11,8 +11,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .checklists import checklist_for_revision
 from .gates import MAX_OPINION, MAX_REASON
+from .inspection import check_revision
 from .outcomes import ADMIN_MARKER
+from .records import ReviewGateTaskState
 
 OVERRIDE_PREFIX = "override-"
 # The gate action modal posts the task state it shows, so the form can check the gate's rules
@@ -51,8 +54,6 @@ class GatePassForm(GateActionForm):
         if page_checklist is None:
             task_state = self._posted_task_state()
             if task_state is not None:
-                from .checklists import checklist_for_revision
-
                 page_checklist = checklist_for_revision(self.task, task_state.revision)
         if page_checklist is not None:
             self.checklist_items = page_checklist
@@ -83,8 +84,6 @@ class GatePassForm(GateActionForm):
         return cleaned
 
     def _posted_task_state(self):
-        from .models import ReviewGateTaskState
-
         if not hasattr(self, "_task_state"):
             self._task_state = None
             try:
@@ -98,9 +97,6 @@ class GatePassForm(GateActionForm):
 
     def _check_gate(self, overrides: dict[str, str]) -> None:
         """The rules that need the page: blocking findings each need a recorded reason."""
-        from .inspection import check_revision
-        from .models import ReviewGateTaskState
-
         task_state = self._posted_task_state()
         if task_state is None:
             return

@@ -16,10 +16,13 @@ from django.db import transaction
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
-from wagtail.models import TaskState, WorkflowState
+from wagtail.models import Task, TaskState, WorkflowState
 
 from ..conf import govinfo_settings
 from ..core.content import content_digest
+from .checklists import checklist_for_revision
+from .inspection import check_revision
+from .records import CheckOverride, Decision, ReviewGateTaskState
 
 GATE_DECISION_LOG_ACTION = "govinfo_review.gate_decision"
 OVERRIDE_LOG_ACTION = "govinfo_review.override"
@@ -75,8 +78,6 @@ def check_may_pass(task, task_state, user) -> None:
     refusal = may_pass(task, task_state, user)
     if refusal:
         raise refusal
-    from .checklists import checklist_for_revision
-
     missing = [item for item in checklist_for_revision(task, task_state.revision)
                if item not in (task_state.checklist or [])]
     if missing:
@@ -86,8 +87,6 @@ def check_may_pass(task, task_state, user) -> None:
         )
     report = getattr(task_state, "_check_report", None)
     if report is None:
-        from .inspection import check_revision
-
         report = check_revision(task_state.revision)
     if report.unresolved:
         raise GateRefused(
@@ -141,10 +140,6 @@ def clean_action_data(task, action: str, data: dict[str, Any],
 @transaction.atomic
 def act_on_gate(task, task_state, user, action: str, data: dict[str, Any]):
     """Pass (``approve``) or return (``reject``) a gate, after checking every rule."""
-    from .checklists import checklist_for_revision
-    from .inspection import check_revision
-    from .models import CheckOverride, Decision, ReviewGateTaskState
-
     if action not in ("approve", "reject"):
         raise GateRefused("unknown_action", _("Unknown action."))
     # Lock the row: two reviewers clicking at once must not both decide.
@@ -216,8 +211,6 @@ def follow_revision(page, revision) -> None:
     carries the decisions over: it must not reset the review (Wagtail #13563). A change to
     the content sends the page back to the first gate, whichever gate it had reached.
     """
-    from .models import ReviewGateTaskState
-
     workflow_state = (
         WorkflowState.objects.for_instance(page)
         .filter(status=WorkflowState.STATUS_IN_PROGRESS)
@@ -264,10 +257,6 @@ def gate_to_resume_at(task, workflow_state, user=None):
     it was), the review goes on where it stopped, the earlier passes carried over to the new
     revision, as :func:`follow_revision` does for a comment.
     """
-    from wagtail.models import Task
-
-    from .models import ReviewGateTaskState
-
     if workflow_state.current_task_state_id is not None:
         return None  # moving on to the next gate, not resuming
     returned = (

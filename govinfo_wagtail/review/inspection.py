@@ -3,26 +3,23 @@
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Max
-from django.utils.translation import gettext, pgettext
 
 from ..text.extraction import DEFAULT_LIMITS
 from ..text.html import html_to_text
 from .checks import Finding, LexiconMatcher, run_checks
 from .checks.findings import BLOCKING
+from .locations import location_label
+from .records import CheckOverride, LexiconWord
 
 _matcher_cache: dict[tuple, LexiconMatcher] = {}
 
 
 def lexicon_matcher() -> LexiconMatcher:
     """The site lexicon, built once per version of the lexicon table (multi-pattern matcher)."""
-    from .models import LexiconWord
-
     stamp = LexiconWord.objects.aggregate(n=Count("pk"), at=Max("updated_at"), top=Max("pk"))
     key = (stamp["n"], stamp["at"], stamp["top"])
     if key not in _matcher_cache:
@@ -48,53 +45,6 @@ def _attachments(obj: Any) -> list[tuple[str, Any]]:
             # Unreadable: handed on as empty bytes, which the extractor reports "not checked".
             files.append((name, b""))
     return files
-
-
-# "attachment:<name>", optionally followed by the part of the file (see text.extraction).
-_ATTACHMENT = re.compile(
-    r"^attachment:(?P<name>.+?)(?::(?P<part>page:\d+|sheet:.+|header|footer|footnotes|endnotes"
-    r"|metadata:.+))?$"
-)
-
-
-def _attachment_part(part: str) -> str:
-    if part.startswith("page:"):
-        return gettext("page %(number)s") % {"number": part[len("page:"):]}
-    if part.startswith("metadata:"):
-        key = part[len("metadata:"):]
-        if key.startswith(("comment:", "annotation:")):
-            return gettext("comments and annotations")
-        if key.startswith("tracked_deletion:") or key == "revision_authors":
-            return gettext("tracked changes")
-        if key.startswith("form:"):
-            return gettext("form fields")
-        return gettext("file properties")
-    if part.startswith("sheet:"):
-        sheet = part[len("sheet:"):]
-        if sheet.endswith(":header"):
-            return gettext("header and footer of sheet %(sheet)s") % {"sheet": sheet[:-7]}
-        return gettext("sheet %(sheet)s") % {"sheet": sheet}
-    return {
-        "header": pgettext("part of a document", "header"),
-        "footer": pgettext("part of a document", "footer"),
-        "footnotes": gettext("footnotes"),
-        "endnotes": gettext("endnotes"),
-    }.get(part, part)
-
-
-def location_label(model: Any, location: str) -> str:
-    """Where a finding is, as the editor knows it: the field's verbose name (标题, 正文…), or
-    the attachment and its part (附件 a.pdf，第 2 页), never the code ("body")."""
-    match = _ATTACHMENT.match(location)
-    if match:
-        if match["part"]:
-            return gettext("Attachment %(name)s, %(part)s") % {
-                "name": match["name"], "part": _attachment_part(match["part"])}
-        return gettext("Attachment: %(name)s") % {"name": match["name"]}
-    try:
-        return str(model._meta.get_field(location).verbose_name)
-    except (AttributeError, FieldDoesNotExist):
-        return location
 
 
 @dataclass
@@ -133,8 +83,6 @@ def check_revision(revision, content=None, *, matcher: LexiconMatcher | None = N
     release service's batch path), else it is built from the revision. ``matcher`` and
     ``overrides`` (the page's ``CheckOverride`` rows, oldest first) are for callers that
     looked them up once for many revisions."""
-    from .models import CheckOverride
-
     obj = content if content is not None else revision.as_object()
     texts = {}
     for name in ("summary", "document_number", "keywords"):

@@ -24,6 +24,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from wagtail.models import TaskState
 
+from .records import NoticeFailure, ReviewGateTaskState
+
 logger = logging.getLogger("govinfo_wagtail.review")
 
 
@@ -39,8 +41,6 @@ def _display_name(user) -> str:
 
 
 def notify_earlier_reviewers_of_return(sender, instance, user=None, **kwargs) -> None:
-    from .models import ReviewGateTaskState
-
     if not isinstance(instance, ReviewGateTaskState):
         return
     reviewers = {
@@ -72,8 +72,6 @@ def notify_earlier_reviewers_of_return(sender, instance, user=None, **kwargs) ->
 def notify_returner_of_resubmission(workflow_state, task_state, user=None) -> None:
     """Tell the reviewer who returned the page that it came back, at which gate it now waits
     and with their own opinion beside it; sent after the commit, like the notices above."""
-    from .models import ReviewGateTaskState
-
     returned = (
         ReviewGateTaskState.objects.filter(workflow_state_id=workflow_state.pk,
                                            status=TaskState.STATUS_REJECTED)
@@ -103,8 +101,6 @@ def may_see_notice_failures(user) -> bool:
 def record_failure(messages: list[tuple[str, str, str]], error: BaseException | str,
                    page_id: int | None = None) -> None:
     """Keep the failure for the administrators' dashboard; never raise."""
-    from .models import NoticeFailure
-
     try:
         NoticeFailure.objects.create(
             page_id=page_id, subject=messages[0][0][:255],

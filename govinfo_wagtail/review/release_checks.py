@@ -18,10 +18,12 @@ from wagtail.models import TaskState
 from ..core.content import content_digest
 from ..core.release import RELEASE_CHECK_HOOK, ReleaseBlocked, ReleaseReason, ReleaseRefused
 from .gates import OVERRIDE_LOG_ACTION
+from .inspection import check_revision, lexicon_matcher
 from .models import (
     REQUIRED_GATE_KINDS,
     CheckOverride,
     GateKind,
+    ReviewGateTask,
     ReviewGateTaskState,
     content_author_id,
 )
@@ -43,8 +45,6 @@ def recorded_gate_passes(revision) -> list[ReviewGateTaskState]:
 
 def review_problem(revision, passes: list[ReviewGateTaskState]) -> str | None:
     """Why these passes do not prove a complete review of ``revision``, or None."""
-    from .models import ReviewGateTask
-
     kinds = dict(ReviewGateTask.objects.filter(pk__in=[p.task_id for p in passes])
                  .values_list("pk", "gate"))
     digest = content_digest(revision.content)
@@ -100,8 +100,6 @@ def prove_review(*, revision, page, reason, **kwargs):
 def _batch_lookups(batch) -> tuple:
     """The lexicon and the recorded overrides of every page of a batch release, looked up
     once for the batch rather than once per page."""
-    from .inspection import lexicon_matcher
-
     if "review.checks" not in batch.cache:
         by_page: dict[int, list] = {}
         for override in CheckOverride.objects.filter(page_id__in=batch.page_ids).order_by(
@@ -115,8 +113,6 @@ def _batch_lookups(batch) -> tuple:
 def run_automated_checks(*, revision, page, reason, user, overrides, override_reason,
                          content=None, batch=None, **kwargs):
     """Blocking findings stop every release unless each has a recorded override."""
-    from .inspection import check_revision
-
     if batch is not None:
         matcher, by_page = _batch_lookups(batch)
         report = check_revision(revision, content, matcher=matcher,

@@ -7,8 +7,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
+from wagtail.models import WorkflowState
 
 from ..core.permissions import explicitly_granted
+from ..core.release import ReleaseReason, release
+from .records import EmergencyRelease
 
 EMERGENCY_LOG_ACTION = "govinfo_review.emergency_release"
 RETROSPECTIVE_LOG_ACTION = "govinfo_review.retrospective_review"
@@ -31,11 +34,6 @@ def may_review_emergency_releases(user) -> bool:
 def emergency_release(page, user, reason: str, *, override_reason: str = ""):
     """Release the page's latest revision at once, with a written reason, through the one
     door to live; the page is then listed for a retrospective review."""
-    from wagtail.models import WorkflowState
-
-    from ..core.release import ReleaseReason, release
-    from .models import EmergencyRelease
-
     if not may_release_in_emergency(user):
         raise PermissionDenied(_("You may not release pages in an emergency."))
     reason = (reason or "").strip()

@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.defaults import permission_denied
 from wagtail.admin import messages
@@ -22,7 +23,8 @@ from wagtail.models import Page, PageLogEntry, WorkflowState
 from ..core.release import RELEASE_LOG_ACTION, ReleaseReason, ReleaseRefused
 from .gates import GATE_DECISION_LOG_ACTION, OVERRIDE_LOG_ACTION, RESTART_LOG_ACTION
 from .inspection import check_revision
-from .models import Decision, EmergencyRelease, choice_label
+from .models import Decision, EmergencyRelease, NoticeFailure, choice_label
+from .notifications import may_see_notice_failures
 from .services import (
     EMERGENCY_LOG_ACTION,
     RETROSPECTIVE_LOG_ACTION,
@@ -105,11 +107,6 @@ def retrospective_review_view(request, pk: int):
 
 def dismiss_notice_failures(request):
     """An administrator has seen the notices that could not be sent."""
-    from django.utils import timezone
-
-    from .models import NoticeFailure
-    from .notifications import may_see_notice_failures
-
     if request.method != "POST" or not may_see_notice_failures(request.user):
         raise PermissionDenied
     NoticeFailure.objects.filter(dismissed_at__isnull=True).update(dismissed_at=timezone.now())

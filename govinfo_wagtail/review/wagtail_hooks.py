@@ -1,3 +1,4 @@
+from django.contrib.contenttypes.models import ContentType
 from django.urls import include, path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -11,6 +12,7 @@ from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.admin.views.home import UserObjectsInWorkflowModerationPanel
 from wagtail.admin.widgets.button import BaseButton
 from wagtail.log_actions import LogFormatter
+from wagtail.models import Task, TaskState
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -19,7 +21,14 @@ from . import admin_refusals, outcomes, release_checks, views  # noqa: F401 (hoo
 from .checks.findings import FindingKind
 from .gates import GATE_DECISION_LOG_ACTION, OVERRIDE_LOG_ACTION, RESTART_LOG_ACTION
 from .inspection import location_label
-from .models import Decision, LexiconWord, choice_label
+from .models import (
+    Decision,
+    EmergencyRelease,
+    LexiconWord,
+    NoticeFailure,
+    ReviewGateTask,
+    choice_label,
+)
 from .notifications import may_see_notice_failures
 from .opinions import latest_return, return_notice
 from .services import (
@@ -30,6 +39,7 @@ from .services import (
     may_release_in_emergency,
     may_review_emergency_releases,
 )
+from .signoff import may_view_signoff, release_entries
 
 
 class LexiconViewSet(SnippetViewSet):
@@ -117,8 +127,6 @@ class SignoffButton(PageMenuItem):
 
     @cached_property
     def latest_release(self):
-        from .signoff import release_entries
-
         return release_entries().filter(page_id=self.page.pk).order_by("-timestamp", "-pk").first()
 
     @cached_property
@@ -126,8 +134,6 @@ class SignoffButton(PageMenuItem):
         return views.signoff_url(self.latest_release) if self.latest_release else ""
 
     def is_shown(self, user):
-        from .signoff import may_view_signoff
-
         return self.latest_release is not None and may_view_signoff(user, self.page)
 
 
@@ -205,8 +211,6 @@ class ResubmitForReviewMenuItem(SubmitForModerationMenuItem):
 
 @hooks.register("construct_page_action_menu")
 def resubmit_from_the_first_gate(menu_items, request, context):
-    from .models import ReviewGateTask
-
     page = context.get("page")
     state = page.current_workflow_state if page is not None and page.pk else None
     if state is None or state.status != state.STATUS_NEEDS_CHANGES:
@@ -229,10 +233,6 @@ class AwaitingReviewPanel(Component):
         self.request = request
 
     def get_context_data(self, parent_context=None):
-        from wagtail.models import TaskState
-
-        from .models import EmergencyRelease, NoticeFailure, ReviewGateTask
-
         user = self.request.user
         rows = []
         for task in ReviewGateTask.objects.filter(active=True, groups__user=user).distinct():
@@ -283,11 +283,6 @@ REPLACED_PANELS = {"workflow_objects_to_moderate": None,
 def _others_to_moderate(user) -> bool:
     """Whether the user has something to moderate outside our gates (Wagtail's panel lists
     those; ours lists the gates)."""
-    from django.contrib.contenttypes.models import ContentType
-    from wagtail.models import Task
-
-    from .models import ReviewGateTask
-
     tasks = Task.objects.filter(active=True).exclude(
         content_type=ContentType.objects.get_for_model(ReviewGateTask)).specific()
     return any(task.get_task_states_user_can_moderate(user).exists() for task in tasks)

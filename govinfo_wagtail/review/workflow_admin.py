@@ -15,6 +15,7 @@ anyway; this is so that site teams learn it when they configure, not at a review
 
 from __future__ import annotations
 
+from django.core import checks
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
@@ -243,6 +244,20 @@ def workflow_guard_installed() -> bool:
     except NoReverseMatch:
         return True  # the admin is not mounted: nothing to guard
     return issubclass(getattr(match.func, "view_class", object), GuardedEdit)
+
+
+def check_workflow_admin_guard(app_configs=None, **kwargs):
+    """The admin's workflow views refuse incomplete workflows only if ``workflow_admin``
+    could put its views in place (Wagtail offers no extension point there)."""
+    if workflow_guard_installed():
+        return []
+    return [checks.Warning(
+        gettext("Settings → Workflows does not refuse workflows that cannot release "
+                "disclosure pages: the package's workflow views are not in place."),
+        hint=gettext("Check that govinfo_wagtail.review is in INSTALLED_APPS and that this "
+                     "Wagtail version is supported."),
+        id="govinfo_review.W002",
+    )]
 
 
 # ---------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.core import checks
 from django.db import DatabaseError, transaction
 from django.db.models import Count
@@ -195,8 +196,6 @@ class TreeProblem:
 
 
 def _tree_pages(within: Page | None):
-    from django.contrib.contenttypes.models import ContentType
-
     def content_types(models):
         return ContentType.objects.get_for_models(*models).values() if models else []
 
@@ -406,19 +405,3 @@ def check_disclosure_workflows(app_configs=None, databases=None, **kwargs):
         )
         for tree in trees
     ]
-
-
-def check_workflow_admin_guard(app_configs=None, **kwargs):
-    """The admin's workflow views refuse incomplete workflows only if ``workflow_admin``
-    could put its views in place (Wagtail offers no extension point there)."""
-    from .workflow_admin import workflow_guard_installed
-
-    if workflow_guard_installed():
-        return []
-    return [checks.Warning(
-        gettext("Settings → Workflows does not refuse workflows that cannot release "
-                "disclosure pages: the package's workflow views are not in place."),
-        hint=gettext("Check that govinfo_wagtail.review is in INSTALLED_APPS and that this "
-                     "Wagtail version is supported."),
-        id="govinfo_review.W002",
-    )]

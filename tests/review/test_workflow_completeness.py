@@ -13,10 +13,10 @@ from wagtail.test.utils.form_data import nested_form_data, rich_text
 from govinfo_wagtail.catalogue.models import CatalogueIndexPage
 from govinfo_wagtail.conf import govinfo_settings
 from govinfo_wagtail.review.models import GateKind, ReviewGateTask
+from govinfo_wagtail.review.workflow_admin import check_workflow_admin_guard
 from govinfo_wagtail.review.workflow_rules import (
     GateStep,
     check_disclosure_workflows,
-    check_workflow_admin_guard,
     gate_problems,
     incomplete_disclosure_trees,
     workflow_completeness,
