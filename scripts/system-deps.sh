@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # System packages the test suite needs: a CJK font, HarfBuzz's subset library (fast
 # WeasyPrint), poppler-utils (pdftoppm/pdftotext/pdffonts), Debian's chromium for browser
-# tests, gettext (compilemessages), the MariaDB client headers (mysqlclient), Varnish (the
-# front-cache tests start their own varnishd on a loopback port) and, beside a local
+# tests, gettext (compilemessages), the MariaDB client headers (mysqlclient), Varnish and
+# nginx with openssl (the front-cache tests start their own varnishd, and nginx with a
+# certificate made for the run, on loopback ports) and, beside a local
 # PostgreSQL server, its RUM extension (fast ranked search).
 # Installs them with apt-get when run as root; otherwise says what is missing.
 set -euo pipefail
@@ -11,7 +12,7 @@ missing=()
 optional=()
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 for pkg in chromium fonts-wqy-microhei poppler-utils libharfbuzz-subset0 libpango-1.0-0 \
-           libpangoft2-1.0-0 gettext libmariadb-dev pkg-config varnish; do
+           libpangoft2-1.0-0 gettext libmariadb-dev pkg-config varnish nginx openssl; do
   have_pkg "$pkg" || missing+=("$pkg")
 done
 # A local PostgreSQL server gets the RUM extension: the public search reads its best matches

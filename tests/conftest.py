@@ -14,7 +14,8 @@ MIGRATION_DATA: dict[str, str] = {}
 # migrations created after another transactional test flushed it. Django's
 # serialized_rollback cannot do it here: it reloads pages whose content types a flush and
 # post_migrate gave other ids.
-NEEDS_MIGRATION_DATA = {"test_task_worker.py", "test_varnish.py", "test_import_job_concurrency.py"}
+NEEDS_MIGRATION_DATA = {"test_task_worker.py", "test_varnish.py", "test_import_job_concurrency.py",
+                        "test_edge.py"}
 
 
 def pytest_collection_modifyitems(config, items):

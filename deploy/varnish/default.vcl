@@ -4,10 +4,18 @@
 #   previews, pages with view restrictions, the admin, forms and logged-in visitors pass.
 # - Visitors without a Django session are served without cookies (analytics cookies would
 #   otherwise split the cache); a session cookie sends the request to Django uncached.
-# - PURGE from the hosts in acl "purge" (Wagtail's frontend-cache HTTP backend) bans the
-#   path with every query string: /xxgk/ purges /xxgk/, /xxgk/?page=2, /xxgk/?topic=3...
+# - PURGE is taken only on the purge listener, `varnishd -a 127.0.0.1:6081 -a
+#   purge=127.0.0.1:6082`, from the hosts in acl "purge": Wagtail's frontend-cache backend
+#   (LOCATION http://127.0.0.1:6082) sends it there; nginx forwards visitors to 6081 only,
+#   where PURGE and BAN are 405 even from 127.0.0.1 (nginx connects from there). A purge
+#   bans the path with every query string: /xxgk/ purges /xxgk/, /xxgk/?page=2, ...
+# - The host is made lower case, without the port and a trailing dot (as nginx's $host), so
+#   that XXGK.example.gov.cn. and xxgk.example.gov.cn:8080 are the same cached copy as
+#   xxgk.example.gov.cn, and go with its purge. Django gets that host.
 # - Django varies on Cookie; with the cookies removed, every anonymous visitor shares one copy.
 vcl 4.1;
+
+import std;
 
 backend default {
     .host = "127.0.0.1";
@@ -22,8 +30,15 @@ acl purge {
 }
 
 sub vcl_recv {
+    if (req.http.host) {
+        set req.http.host = std.tolower(regsub(regsub(req.http.host, ":[0-9]*$", ""),
+                                               "\.+$", ""));
+    }
+    if (req.method == "BAN") {
+        return (synth(405, "Not allowed"));
+    }
     if (req.method == "PURGE") {
-        if (!client.ip ~ purge) {
+        if (local.socket != "purge" || !client.ip ~ purge) {
             return (synth(405, "Not allowed"));
         }
         # Lurker-friendly ban on the stored host and path (any query string).

@@ -46,7 +46,8 @@ CACHES = {
 }
 
 # Front cache (docs/deployment.md, "Front cache"): Varnish with deploy/varnish/default.vcl,
-# purged on every release and take-down. GOVINFO_FRONT_CACHE_URL is where PURGE goes.
+# purged on every release and take-down. GOVINFO_FRONT_CACHE_URL is where PURGE goes: Varnish's
+# purge listener (varnishd -a purge=127.0.0.1:6082), e.g. http://127.0.0.1:6082.
 if os.environ.get("GOVINFO_FRONT_CACHE_URL"):
     INSTALLED_APPS = [*INSTALLED_APPS, "wagtail.contrib.frontend_cache"]
     WAGTAILFRONTENDCACHE = {"varnish": {

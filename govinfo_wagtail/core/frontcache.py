@@ -324,5 +324,9 @@ class HTTPBackend(WagtailHTTPBackend):
             headers={"Host": host, "User-Agent": "govinfo-wagtail-frontcache"})
         try:
             urlopen(request, timeout=self.timeout).close()  # noqa: S310 (configured LOCATION)
-        except (HTTPError, URLError, OSError) as exc:
+        except HTTPError as exc:
+            hint = (" (is LOCATION Varnish's purge listener, varnishd -a purge=…? "
+                    "docs/deployment.md)" if exc.code == 405 else "")
+            logger.error("Could not purge %s from the front cache: %s%s", url, exc, hint)
+        except (URLError, OSError) as exc:
             logger.error("Could not purge %s from the front cache: %s", url, exc)
