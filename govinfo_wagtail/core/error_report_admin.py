@@ -17,8 +17,8 @@ class ErrorReportViewSet(ModelViewSet):
     add_to_admin_menu = True
     menu_order = 850
     form_fields = ["state", "answer"]
-    list_display = ["__str__", "kind", "state", "received_at", "deadline"]
-    list_filter = ["state", "kind"]
+    list_display = ["__str__", "kind", "agency", "state", "received_at", "deadline"]
+    list_filter = ["state", "kind", "agency"]
     inspect_view_enabled = False
 
 

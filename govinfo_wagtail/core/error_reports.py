@@ -51,6 +51,10 @@ class ErrorReport(models.Model):
     answer_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     answer_error = models.CharField(max_length=255, blank=True, editable=False)
     reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The agency of the page reported on (a portal hosts many agencies), found at receipt.
+    agency = models.ForeignKey("govinfo_core.Agency", verbose_name=_("agency"), null=True,
+                               blank=True, on_delete=models.SET_NULL, related_name="+",
+                               editable=False)
 
     class Meta:
         verbose_name = _("error report")
@@ -63,6 +67,8 @@ class ErrorReport(models.Model):
     def save(self, *args, **kwargs):
         if self.deadline is None:
             self.deadline = self.received_at + timedelta(days=HANDLING_DAYS)
+        if self.pk is None and self.agency_id is None:
+            self.agency_id = agency_for_url(self.page_url)
         if not self.is_open and self.handled_at is None:
             self.handled_at = timezone.now()
         send = (not self.is_open and self.contact_email and self.answer.strip()
@@ -79,6 +85,36 @@ class ErrorReport(models.Model):
     @property
     def handled_late(self) -> bool:
         return self.handled_at is not None and self.handled_at > self.deadline
+
+
+def agency_for_url(url: str) -> int | None:
+    """The agency of the live page at ``url`` (an address on one of this project's sites,
+    or a path), or of its nearest ancestor page that has one; None otherwise."""
+    from urllib.parse import urlsplit
+
+    from wagtail.models import Page, Site
+
+    parts = urlsplit(url or "")
+    if parts.scheme not in ("", "http", "https"):
+        return None
+    site = None
+    if parts.netloc:
+        site = Site.objects.filter(hostname=(parts.hostname or "").lower()).first()
+        if site is None:
+            return None
+    site = site or Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        return None
+    root = site.root_page
+    segments = [s for s in parts.path.split("/") if s][:20]
+    paths = [root.url_path + "".join(f"{s}/" for s in segments[:i])
+             for i in range(len(segments), 0, -1)]
+    pages = {p.url_path: p for p in Page.objects.live().filter(url_path__in=paths).specific()}
+    for path in paths:
+        agency = getattr(pages.get(path), "agency_id", None)
+        if agency:
+            return agency
+    return None
 
 
 def send_answer(pk: int) -> None:

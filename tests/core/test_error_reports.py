@@ -176,3 +176,30 @@ def test_register_never_shows_the_reporters_contact(client, django_user_model):
     assert "链接失效" in edit or "/a/" in edit
     dashboard = client.get("/admin/").content.decode()
     assert 'data-error-reports="overdue"' in dashboard
+
+
+def test_report_is_filed_under_the_agency_of_its_page(client, catalogue, agency, django_user_model):
+    """A county portal hosts many agencies: a report on an agency's page is that agency's,
+    and the register filters by agency."""
+    from govinfo_wagtail.catalogue.models import CatalogueItemPage
+    from govinfo_wagtail.core.agencies import Agency
+    from tests.conftest import add_live
+
+    other = Agency.objects.create(name="海丰县财政局", index_code="007000002")
+    page = add_live(catalogue, CatalogueItemPage(title="机构职能", slug="jgzn", agency=agency))
+    add_live(catalogue, CatalogueItemPage(title="预算", slug="ys", agency=other))
+    assert post(client, page_url="/xxgk/jgzn/").status_code == 200
+    assert post(client, page_url="http://localhost/xxgk/ys/?from=footer").status_code == 200
+    assert post(client, page_url="/xxgk/").status_code == 200  # the catalogue: no agency
+    assert post(client, page_url="https://evil.example/xxgk/jgzn/").status_code == 200
+    agencies = dict(ErrorReport.objects.values_list("page_url", "agency__name"))
+    assert agencies == {"/xxgk/jgzn/": agency.name,
+                        "http://localhost/xxgk/ys/?from=footer": other.name,
+                        "/xxgk/": None, "https://evil.example/xxgk/jgzn/": None}
+    assert page.agency_id == agency.pk
+    admin = django_user_model.objects.create_superuser("admin", "a@example.org", "pw")
+    client.force_login(admin)
+    index = reverse("govinfo_error_reports:index")
+    only = client.get(index, {"agency": other.pk}).content.decode()
+    assert "/xxgk/ys/" in only and "/xxgk/jgzn/" not in only
+    assert other.name in client.get(index).content.decode()  # the agency column
