@@ -51,6 +51,7 @@ class FreshnessReport:
     home_last_update: date | None
     home_status: str
     columns: list[ColumnState] = field(default_factory=list)
+    agency: object = None  # the report of one agency's columns, or None: the whole site
 
     def by_status(self, status: str) -> list[ColumnState]:
         return [c for c in self.columns if c.status == status]
@@ -124,7 +125,9 @@ def column_status(last: date | None, period: int | None, today: date) -> tuple[s
     return ("due_soon" if left <= due_soon_days(period) else "ok"), since, left
 
 
-def freshness_report(site: Site, now: datetime) -> FreshnessReport:
+def freshness_report(site: Site, now: datetime, agency=None) -> FreshnessReport:
+    """The site's columns; with ``agency``, only that agency's: the update periods given to
+    it and the collections that list its items (a site-wide column is the site's)."""
     today = local_date(now)
     root = site.root_page
     home_released = (Page.objects.live().descendant_of(root, inclusive=True)
@@ -132,9 +135,12 @@ def freshness_report(site: Site, now: datetime) -> FreshnessReport:
     home_last = local_date(home_released) if home_released else None
     home_status, *_rest = column_status(home_last, HOME_PERIOD_DAYS, today)
     report = FreshnessReport(today=today, home_title=root.title, home_last_update=home_last,
-                             home_status=home_status)
+                             home_status=home_status, agency=agency)
 
-    periods = list(UpdatePeriod.objects.select_related("page", "topic", "agency"))
+    periods = UpdatePeriod.objects.select_related("page", "topic", "agency")
+    if agency is not None:
+        periods = periods.filter(agency=agency)
+    periods = list(periods)
     for period in periods:
         if period.page_id:
             period.page = period.page.specific
@@ -147,7 +153,12 @@ def freshness_report(site: Site, now: datetime) -> FreshnessReport:
                                      period.items(site), today, period.page))
     # Every live section and collection of the site, monitored or not, counts when empty.
     for model in CATALOGUE_COLUMNS:
-        for page in model.objects.live().descendant_of(root, inclusive=True):
+        pages = model.objects.live().descendant_of(root, inclusive=True)
+        if agency is not None:
+            if model is not CatalogueCollectionPage:
+                continue
+            pages = pages.filter(agencies=agency)
+        for page in pages:
             if page.pk in covered:
                 continue
             items = (page.get_items(site=site) if isinstance(page, CatalogueCollectionPage)
@@ -179,6 +190,8 @@ def render_text(site: Site, report: FreshnessReport) -> str:
     """The report as plain text, for the command's output and its email."""
     lines = [str(_("Column freshness of %(site)s on %(date)s")
                  % {"site": site.site_name or site.hostname, "date": report.today.isoformat()})]
+    if report.agency is not None:
+        lines.append(str(_("Columns of %(agency)s") % {"agency": report.agency.name}))
     home = report.home_last_update.isoformat() if report.home_last_update else "—"
     lines.append(str(_("Home page (%(title)s): last updated %(date)s, %(status)s")
                      % {"title": report.home_title, "date": home,

@@ -195,3 +195,37 @@ def test_dashboard_panel_for_those_who_manage_periods(client, django_user_model,
     editor.user_permissions.add(Permission.objects.get(codename="access_admin"))
     client.force_login(editor)
     assert "govinfo-freshness" not in client.get("/admin/").content.decode()
+
+
+def test_report_of_one_agency(catalogue, agency):
+    """A county portal hosts many agencies: an agency's report has the columns given to it
+    (a topic of its items, a collection of its items), not the other agencies' nor the
+    site-wide ones."""
+    from govinfo_wagtail.core.agencies import Agency
+
+    other = Agency.objects.create(name="海丰县财政局", index_code="007000002")
+    news_topic = Topic.objects.create(name="部门动态")
+    add_live(catalogue, CatalogueItemPage(title="交通动态", agency=agency, topic=news_topic,
+                                          published_date=D))
+    UpdatePeriod.objects.create(topic=news_topic, agency=agency, kind=ColumnKind.NEWS)
+    UpdatePeriod.objects.create(topic=news_topic, agency=other, kind=ColumnKind.NEWS)
+    notices = Topic.objects.create(name="通知公告")
+    mine = CatalogueCollectionPage(title="交通局通知", slug="jtj-tz")
+    mine.agencies, mine.topics = [agency], [notices]
+    add_live(catalogue, mine)  # empty: the agency has no notice
+    theirs = CatalogueCollectionPage(title="财政局通知", slug="czj-tz")
+    theirs.agencies, theirs.topics = [other], [notices]
+    add_live(catalogue, theirs)
+    report = freshness_report(site(), at(D + timedelta(days=20)), agency=agency)
+    titles = {c.title: c.status for c in report.columns}
+    assert titles == {"部门动态（县交通运输局）": "overdue", "交通局通知": "empty"}
+    assert report.agency == agency
+    whole = {c.title for c in freshness_report(site(), at(D + timedelta(days=20))).columns}
+    assert {"部门动态（县交通运输局）", "部门动态（海丰县财政局）", "交通局通知", "财政局通知"} <= whole
+    out = StringIO()
+    call_command("govinfo_freshness_report", "--agency", agency.name,
+                 "--now", at(D + timedelta(days=20)).isoformat(), stdout=out)
+    assert "交通局通知" in out.getvalue() and "财政局通知" not in out.getvalue()
+    assert agency.name in out.getvalue()
+    with pytest.raises(Exception, match="没有|No agency"):
+        call_command("govinfo_freshness_report", "--agency", "不存在的机构", stdout=StringIO())

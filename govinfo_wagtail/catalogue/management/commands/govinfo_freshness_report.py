@@ -20,6 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--email", action="append", default=[], metavar="ADDRESS",
                             help="Also send the report to this address (repeatable).")
         parser.add_argument("--site", help="Host name of one site (default: every site).")
+        parser.add_argument("--agency", help="Name (or id) of one agency: only its columns.")
         parser.add_argument("--now", help="Report as of this ISO date-time (for checks).")
 
     def handle(self, *args, **options):
@@ -36,7 +37,18 @@ class Command(BaseCommand):
             if not sites:
                 raise CommandError(_("No site has the host name %(host)s.")
                                    % {"host": options["site"]})
-        texts = [render_text(site, freshness_report(site, now)) for site in sites]
+        agency = None
+        if options["agency"]:
+            from ....core.agencies import Agency
+
+            value = options["agency"]
+            agency = (Agency.objects.filter(name=value).first()
+                      or (Agency.objects.filter(pk=int(value)).first() if value.isdigit()
+                          else None))
+            if agency is None:
+                raise CommandError(_("No agency is named %(name)s.") % {"name": value})
+        texts = [render_text(site, freshness_report(site, now, agency=agency))
+                 for site in sites]
         body = "\n\n".join(texts)
         self.stdout.write(body)
         if options["email"]:
