@@ -221,7 +221,8 @@ def test_report_of_one_agency(catalogue, agency):
     assert titles == {"部门动态（县交通运输局）": "overdue", "交通局通知": "empty"}
     assert report.agency == agency
     whole = {c.title for c in freshness_report(site(), at(D + timedelta(days=20))).columns}
-    assert {"部门动态（县交通运输局）", "部门动态（海丰县财政局）", "交通局通知", "财政局通知"} <= whole
+    assert {"部门动态（县交通运输局）", "部门动态（海丰县财政局）", "交通局通知",
+            "财政局通知"} <= whole
     out = StringIO()
     call_command("govinfo_freshness_report", "--agency", agency.name,
                  "--now", at(D + timedelta(days=20)).isoformat(), stdout=out)
