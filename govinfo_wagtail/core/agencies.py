@@ -83,6 +83,12 @@ class Agency(index.Indexed, models.Model):
     postcode = models.CharField(_("postcode"), max_length=10, blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     email = models.EmailField(_("email"), blank=True)
+    # The footer of this agency's pages (a portal hosting many agencies): each set one
+    # replaces the site's; the contacts above replace the site's contacts likewise.
+    footer_sponsor = models.CharField(_("sponsor (主办单位) on its pages"), max_length=100,
+                                      blank=True)
+    footer_organiser = models.CharField(_("organiser (承办单位) on its pages"),
+                                        max_length=100, blank=True)
 
     panels = [
         FieldRowPanel([FieldPanel("name"), FieldPanel("short_name")]),
@@ -93,6 +99,13 @@ class Agency(index.Indexed, models.Model):
             [FieldPanel("address"), FieldPanel("postcode"), FieldPanel("phone"),
              FieldPanel("email")],
             heading=_("Contact details"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("footer_sponsor"), FieldPanel("footer_organiser")],
+            heading=_("Footer of this agency's pages"),
+            help_text=_("Shown instead of the site's sponsor and organiser on the pages of "
+                        "this agency, as are its address, phone and email; left empty, the "
+                        "site's are shown."),
         ),
     ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name"),

@@ -157,11 +157,14 @@ class PublicSiteSettings(BaseSiteSetting):
             if pk in pages
         ]
 
-    def footer_identifiers(self) -> list[FooterLine]:
-        """The filled-in identifiers, in the order portals show them."""
+    def footer_identifiers(self, agency=None) -> list[FooterLine]:
+        """The filled-in identifiers, in the order portals show them; on an agency's pages
+        its sponsor and organiser where set (the codes and filing numbers are the site's)."""
         lines = [
-            FooterLine("sponsor", _("Sponsor"), self.sponsor),
-            FooterLine("organiser", _("Organiser"), self.organiser),
+            FooterLine("sponsor", _("Sponsor"),
+                       getattr(agency, "footer_sponsor", "") or self.sponsor),
+            FooterLine("organiser", _("Organiser"),
+                       getattr(agency, "footer_organiser", "") or self.organiser),
             FooterLine("site_code", _("Website identification code"), self.site_code),
             FooterLine("icp", "", self.icp_number, ICP_FILING_URL),
         ]
@@ -172,12 +175,15 @@ class PublicSiteSettings(BaseSiteSetting):
             lines.append(FooterLine("police", "", self.police_number, url))
         return [line for line in lines if line.text]
 
-    def footer_contacts(self) -> list[FooterLine]:
+    def footer_contacts(self, agency=None) -> list[FooterLine]:
+        """Address, phone, email: an agency's own where set, on its pages."""
+        address = getattr(agency, "address", "") or self.contact_address
+        phone = getattr(agency, "phone", "") or self.contact_phone
+        email = getattr(agency, "email", "") or self.contact_email
         lines = [
-            FooterLine("address", _("Address"), self.contact_address),
-            FooterLine("phone", _("Phone"), self.contact_phone, tel_url(self.contact_phone)),
-            FooterLine("email", _("Email"), self.contact_email,
-                       f"mailto:{self.contact_email}" if self.contact_email else ""),
+            FooterLine("address", _("Address"), address),
+            FooterLine("phone", _("Phone"), phone, tel_url(phone)),
+            FooterLine("email", _("Email"), email, f"mailto:{email}" if email else ""),
         ]
         return [line for line in lines if line.text]
 

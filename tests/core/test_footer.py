@@ -117,3 +117,32 @@ def test_malformed_numbers_are_refused_in_chinese(config, field, value):
     message = " ".join(error.value.message_dict[field])
     # The validator's own message (Chinese once the catalogue has it), not a generic one.
     assert ("10" if field == "site_code" else "14") in message, message
+
+
+def test_an_agencys_pages_show_its_own_footer_identifiers_where_set(client, config, catalogue,
+                                                                    agency):
+    """A county portal hosts many agencies: an agency's pages carry its sponsor, organiser
+    and contacts where the agency has them, the site's otherwise; the site's filing numbers
+    and code stay (one website)."""
+    from govinfo_wagtail.core.agencies import Agency
+
+    agency.footer_sponsor = "海丰县交通运输局"
+    agency.phone = "0660-6699999"
+    agency.save()
+    plain = Agency.objects.create(name="海丰县财政局", index_code="007000002")
+    own = add_live(catalogue, CatalogueItemPage(title="交通局的页面", agency=agency))
+    other = add_live(catalogue, CatalogueItemPage(title="财政局的页面", agency=plain))
+    foot = footer(client, own.url)
+    assert foot.select_one(".govinfo-footer__sponsor").get_text(strip=True).endswith(
+        "海丰县交通运输局")
+    assert foot.select_one(".govinfo-footer__phone a")["href"] == "tel:06606699999"
+    # Not set on the agency: the site's.
+    assert "<b>海丰县</b>" in foot.select_one(".govinfo-footer__organiser").get_text()
+    assert foot.select_one(".govinfo-footer__email a")["href"] == "mailto:hfxzf@example.gov.cn"
+    assert "4415210001" in foot.select_one(".govinfo-footer__site_code").get_text()
+    assert foot.select_one(".govinfo-footer__icp a") is not None
+    for url in (other.url, catalogue.url):  # no override, or no agency: the site's
+        foot = footer(client, url)
+        assert foot.select_one(".govinfo-footer__sponsor").get_text(strip=True).endswith(
+            "海丰县人民政府办公室")
+        assert foot.select_one(".govinfo-footer__phone a")["href"] == "tel:06606612345"

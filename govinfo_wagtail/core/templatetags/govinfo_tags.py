@@ -102,15 +102,20 @@ def govinfo_section_nav(context) -> dict:
 @register.inclusion_tag("govinfo_core/includes/footer.html", takes_context=True)
 def govinfo_footer(context) -> dict:
     """The footer's identifiers, contacts and help pages from the public site settings; each
-    shown only when set."""
+    shown only when set; on an agency's pages, its sponsor, organiser and contacts where
+    set."""
+    from ..agencies import Agency
+
     request = context.get("request")
     config = public.site_settings(request)
+    agency = getattr(context.get("page"), "agency", None)
+    agency = agency if isinstance(agency, Agency) else None
     return {
         "request": request,
         "portal_name": public.portal_name(request),
         "config": config,
-        "identifiers": config.footer_identifiers() if config else [],
-        "contacts": config.footer_contacts() if config else [],
+        "identifiers": config.footer_identifiers(agency) if config else [],
+        "contacts": config.footer_contacts(agency) if config else [],
         "links": [(key, label, target.get_url(request))
                   for key, label, target in config.footer_links()] if config else [],
         "report_error_url": report_error_url(request),
