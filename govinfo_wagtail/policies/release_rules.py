@@ -22,7 +22,7 @@ from wagtail import hooks
 from wagtail.models import Page
 
 from ..conf import govinfo_settings
-from ..core.release import RELEASE_CHECK_HOOK, ReleaseRefused, is_being_released, scheduled_for
+from ..core.release import RELEASE_CHECK_HOOK, ReleaseRefused, is_being_released
 from .models import (
     InterpretationPage,
     InterpretedPolicy,
@@ -42,9 +42,10 @@ class PolicyReleaseRefused(ReleaseRefused):
 @hooks.register(RELEASE_CHECK_HOOK, order=RELEASE_RULES_ORDER)
 def release_together(*, revision, page, content=None, **kwargs) -> None:
     """The release check: the rules, on the version being released. A revision approved for
-    a later time (``go_live_at``) was not made live by ``revision.publish()``, so the rules
-    did not run on it when they were a ``save()`` override; nor do they here."""
-    if not isinstance(page, policy_page_models()) or scheduled_for(revision) is not None:
+    a later time (``go_live_at``) is checked when it is approved, as if it went live then;
+    Wagtail's scheduler, which makes it live at that time, does not check it again (a policy
+    taken down in between is not seen: docs/review-guarantees.md)."""
+    if not isinstance(page, policy_page_models()):
         return
     check_release_rules(content if content is not None else revision.as_object())
 
