@@ -232,11 +232,12 @@ def check_site(site: Site, *, external: bool | None = None, checker: LinkChecker
     )
     resolver = SiteResolver(site)
     pages = Page.objects.live().descendant_of(site.root_page, inclusive=True).specific()
-    found = []  # (page, field, kind, target)
+    found = []  # (page, field, kind, target); page: (id, agency id, owner id), not the page
     count = 0
     for page in pages.iterator(chunk_size=200):
         count += 1
-        found += [(page, f, k, t) for f, k, t in page_links(page)]
+        ref = (page.pk, getattr(page, "agency_id", None), page.owner_id)
+        found += [(ref, f, k, t) for f, k, t in page_links(page)]
 
     problems: dict[tuple[str, str], tuple[int | None, str]] = {}
     external_urls = set()
@@ -299,13 +300,13 @@ def check_external(checker: LinkChecker, urls) -> dict[str, CheckResult]:
 def _record(site, broken, started, finished, pages, links, external) -> LinkCheckRun:
     earlier = {(b.page_id, b.field, b.url): b.first_seen
                for b in BrokenLink.objects.filter(site=site)}
-    editors = _last_editors({page.pk for page, *_rest in broken})
+    editors = _last_editors({page_id for (page_id, _a, _o), *_rest in broken})
     rows = [BrokenLink(
-        site=site, page_id=page.pk, agency_id=getattr(page, "agency_id", None),
-        editor_id=editors.get(page.pk) or getattr(page, "owner_id", None), field=field,
+        site=site, page_id=page_id, agency_id=agency_id,
+        editor_id=editors.get(page_id) or owner_id, field=field,
         kind=kind, url=target[:2000], status=status, error=error,
-        first_seen=earlier.get((page.pk, field, target[:2000]), started), checked_at=finished,
-    ) for page, field, kind, target, status, error in broken]
+        first_seen=earlier.get((page_id, field, target[:2000]), started), checked_at=finished,
+    ) for (page_id, agency_id, owner_id), field, kind, target, status, error in broken]
     with transaction.atomic():
         BrokenLink.objects.filter(site=site).delete()
         BrokenLink.objects.bulk_create(rows)

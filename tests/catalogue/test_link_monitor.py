@@ -100,12 +100,12 @@ def test_checker_answers_of_a_local_server(server):
     assert checker.check(f"{server}/loop").error == "too_many_redirects"
     started = time.monotonic()
     slow = checker.check(f"{server}/slow")
-    assert slow.error == "timeout" and slow.broken
-    assert time.monotonic() - started < 2.5
+    assert slow.error == "timeout" and slow.broken  # not the 200 the server sends at 3 s
+    assert time.monotonic() - started < 2.9
     started = time.monotonic()
     drip = checker.check(f"{server}/drip")  # each byte within the timeout, the whole not
     assert drip.error == "timeout"
-    assert time.monotonic() - started < 3.5  # the 2 s deadline, not the 16 s of the drip
+    assert time.monotonic() - started < 8  # the 2 s deadline (a loaded machine), not 16 s
 
 
 def test_redirects_to_private_addresses_or_other_schemes_are_refused(server):
