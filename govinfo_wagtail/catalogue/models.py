@@ -24,15 +24,24 @@ from ..core.queries import (
     live_disclosures,
     years_published,
 )
+from ..core.routing import DisclosureChildRouting
 from ..core.slugs import GovinfoPageForm
-from .topic_tree import topic_tree
+from .topic_tree import topic_counts, topic_tree
+
+# What a listing row does not show: left in the database, not converted per row.
+LISTING_DEFERRED = ("body", "attachments", "summary", "keywords")
 
 
-def paginate(request, qs):
-    return Paginator(qs, govinfo_settings.CATALOGUE_PAGE_SIZE).get_page(request.GET.get("page"))
+def paginate(request, qs, count: int | None = None):
+    """A page of ``qs`` for a listing; ``count``, when the caller knows it already, spares
+    the paginator its COUNT query."""
+    paginator = Paginator(qs.defer(*LISTING_DEFERRED), govinfo_settings.CATALOGUE_PAGE_SIZE)
+    if count is not None:
+        paginator.count = count
+    return paginator.get_page(request.GET.get("page"))
 
 
-class CatalogueIndexPage(RoutablePageMixin, Page):
+class CatalogueIndexPage(RoutablePageMixin, DisclosureChildRouting, Page):
     """A catalogue root (信息公开目录): lists, filters and syndicates its live items."""
 
     intro = RichTextField(_("introduction"), blank=True)
@@ -80,7 +89,11 @@ class CatalogueIndexPage(RoutablePageMixin, Page):
     def listing(self, request):
         items = self.get_items()
         form = CatalogueFilterForm(request.GET, years=years_published(items))
-        page_obj = paginate(request, form.filter(items))
+        counts = topic_counts(items)
+        filtered = form.filter(items)
+        # Unfiltered, the listing holds exactly the items the topic counts counted.
+        page_obj = paginate(request, filtered,
+                            count=sum(counts.values()) if filtered is items else None)
         selected = form.cleaned_data.get("topic") if form.is_valid() else None
         query = request.GET.copy()
         query.pop("page", None)
@@ -90,7 +103,7 @@ class CatalogueIndexPage(RoutablePageMixin, Page):
                 "filter_form": form,
                 "page_obj": page_obj,
                 "filter_query": f"{query.urlencode()}&" if query else "",
-                "topic_tree": topic_tree(items, selected.pk if selected else None),
+                "topic_tree": topic_tree(counts, selected.pk if selected else None),
                 "rss_url": self.get_url(request) + self.reverse_subpage("rss"),
                 "atom_url": self.get_url(request) + self.reverse_subpage("atom"),
             },

@@ -7,8 +7,12 @@ from django.db.models import Count, QuerySet
 from ..core.models import Topic
 
 
-def topic_tree(items: QuerySet, selected_id: int | None = None) -> list[dict]:
-    counts = dict(items.order_by().values_list("topic_id").annotate(n=Count("pk")))
+def topic_counts(items: QuerySet) -> dict[int | None, int]:
+    """The number of ``items`` per topic id (None: items without a topic)."""
+    return dict(items.order_by().values_list("topic_id").annotate(n=Count("pk")))
+
+
+def topic_tree(counts: dict[int | None, int], selected_id: int | None = None) -> list[dict]:
     topics = list(Topic.objects.order_by("sort_order", "name"))
     children: dict[int | None, list[Topic]] = {}
     for topic in topics:

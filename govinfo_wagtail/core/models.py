@@ -4,7 +4,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -183,6 +183,16 @@ class DisclosurePageQuerySet(PageQuerySet):
         Resolved in the same query (no query per item)."""
         return self.live().filter(released_revision_exists())
 
+    def private_q(self):
+        """Pages in a private section (a view restriction on the page or an ancestor), as
+        Wagtail's ``private_q`` but in the same query (a subquery) instead of a query for
+        the restrictions first."""
+        from django.db.models.functions import Length, Substr
+        from wagtail.models import PageViewRestriction
+
+        return Q(Exists(PageViewRestriction.objects.filter(
+            page__path=Substr(OuterRef("path"), 1, Length("page__path")))))
+
     def live_without_record(self):
         """Live pages whose live revision has no release record: a write that bypassed
         the release service. The public site treats them as not live."""
@@ -316,9 +326,15 @@ class DisclosurePage(Page):
             raise ValidationError(errors)
 
     def is_released(self) -> bool:
-        """Live, and its live revision went live through the release service."""
-        return bool(self.live and self.live_revision_id and ReleaseRecord.objects.filter(
-            revision_id=self.live_revision_id, released_at__isnull=False).exists())
+        """Live, and its live revision went live through the release service. Read from the
+        query that loaded the page when it resolved that (core.routing.for_public_page)
+        for the live revision the page still has; otherwise one query."""
+        if not (self.live and self.live_revision_id):
+            return False
+        if self.__dict__.get("govinfo_released_revision") == self.live_revision_id:
+            return True
+        return ReleaseRecord.objects.filter(
+            revision_id=self.live_revision_id, released_at__isnull=False).exists()
 
     def permissions_for_user(self, user):
         return ReleaseOnlyPermissionTester(user, self)
@@ -407,6 +423,9 @@ class DisclosurePage(Page):
         """Live disclosure pages whose validity this page changed (they link back here)."""
         if self.pk is None:
             # The preview of a page not saved yet: nothing can link back to it.
+            return type(self).objects.none()
+        if self.__dict__.get("govinfo_changes_others") is False:
+            # Resolved when the page was loaded (core.routing.for_public_page): none.
             return type(self).objects.none()
         return self.superseded_documents.released().public().order_by("-published_date")
 

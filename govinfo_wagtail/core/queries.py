@@ -2,6 +2,8 @@
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from .models import Agency, DisclosurePage, Topic, Validity
@@ -30,18 +32,51 @@ def live_disclosures(root=None, site=None) -> QuerySet[DisclosurePage]:
     return qs.order_by("-published_date", "-pk")
 
 
+class ListingSelect(forms.Select):
+    """Django's ``<select>`` with the same markup, built in Python: the template renderer
+    renders every ``<option>`` as an include, which made the filter bar about a third of the
+    cost of a whole plain page."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [format_html('<select name="{}"{}>', widget["name"], _attrs(widget["attrs"]))]
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(format_html('\n  <optgroup label="{}">', group_name))
+            for option in options:
+                parts.append(format_html('\n  <option value="{}"{}>{}</option>',
+                                         str(option["value"]), _attrs(option["attrs"]),
+                                         option["label"]))
+            if group_name:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))
+
+
+def _attrs(attrs: dict) -> str:
+    # As django/forms/widgets/attrs.html: False leaves the attribute out, True names it bare.
+    return mark_safe("".join(
+        "" if value is False else format_html(" {}", name) if value is True
+        else format_html(' {}="{}"', name, str(value))
+        for name, value in attrs.items()
+    ))
+
+
 class CatalogueFilterForm(forms.Form):
     """The public filters of a catalogue listing. Unknown values are ignored, not errors."""
 
     topic = forms.ModelChoiceField(
-        Topic.objects.all(), required=False, label=_("Topic"), empty_label=_("All topics")
+        Topic.objects.all(), required=False, label=_("Topic"), empty_label=_("All topics"),
+        widget=ListingSelect,
     )
     agency = forms.ModelChoiceField(
-        Agency.objects.all(), required=False, label=_("Agency"), empty_label=_("All agencies")
+        Agency.objects.all(), required=False, label=_("Agency"), empty_label=_("All agencies"),
+        widget=ListingSelect,
     )
-    year = forms.TypedChoiceField(required=False, label=_("Year"), coerce=int, empty_value=None)
+    year = forms.TypedChoiceField(required=False, label=_("Year"), coerce=int, empty_value=None,
+                                  widget=ListingSelect)
     validity = forms.ChoiceField(
-        required=False, label=_("Validity"),
+        required=False, label=_("Validity"), widget=ListingSelect,
         choices=[("", _("Any validity"))] + list(Validity.choices),
     )
 

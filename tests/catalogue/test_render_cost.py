@@ -1,0 +1,155 @@
+"""What a public page costs in queries (issue 16: rendering cost). Each bound is the count
+measured when it was set, and the count must not grow with the number of attachments, listed
+items or newest releases: a query per item (N+1) fails here. The release check, the view
+restrictions and drafts are resolved in those queries without letting anything through."""
+
+from datetime import date
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.db import connection
+from django.template import Context, Template
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from wagtail.documents import get_document_model
+from wagtail.models import Page, PageViewRestriction, Site
+
+from govinfo_wagtail.catalogue.models import (
+    CatalogueCollectionPage,
+    CatalogueIndexPage,
+    CatalogueItemPage,
+)
+from govinfo_wagtail.core.models import DisclosurePage, ReleaseRecord, Validity
+from govinfo_wagtail.core.routing import for_public_page
+from tests.conftest import add_draft, add_live
+
+pytestmark = pytest.mark.django_db
+
+# Measured on SQLite, PostgreSQL and MariaDB when set (a disclosure page 13, a listing 16,
+# the home page's columns 4): a bound someone notices, not a snapshot of every query.
+ITEM_QUERIES = 13
+LISTING_QUERIES = 16
+HOME_QUERIES = 4
+
+
+def count_queries(client, url: str) -> int:
+    client.get(url)  # warm Wagtail's per-process caches (site root paths, content types)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(ctx.captured_queries)
+
+
+def item_with_attachments(catalogue, agency, topic, slug: str, n: int) -> CatalogueItemPage:
+    Document = get_document_model()
+    docs = [Document.objects.create(title=f"附件{i}", file=ContentFile(
+        b"text", name=f"{slug}-{i}.txt")) for i in range(n)]
+    return add_live(catalogue, CatalogueItemPage(
+        title=f"通知{slug}", slug=slug, agency=agency, topic=topic,
+        published_date=date(2026, 3, 1),
+        attachments=[("attachment", {"document": d, "title": ""}) for d in docs]))
+
+
+def test_a_disclosure_page_costs_the_same_queries_with_1_or_20_attachments(
+        client, catalogue, agency, topic):
+    one = item_with_attachments(catalogue, agency, topic, "one", 1)
+    twenty = item_with_attachments(catalogue, agency, topic, "twenty", 20)
+    # A document it amended: listed under "documents changed by this document".
+    add_live(catalogue, CatalogueItemPage(
+        title="旧办法", slug="old", agency=agency, validity=Validity.AMENDED,
+        validity_changed_on=date(2026, 4, 1), validity_changed_by=twenty))
+    counts = {count_queries(client, one.url), count_queries(client, twenty.url)}
+    html = client.get(twenty.url).content.decode()
+    assert html.count("附件") >= 20 and "旧办法" in html and agency.name in html
+    # 20 has one query more than 1: the documents it changed (1 changed none: none asked).
+    assert max(counts) <= ITEM_QUERIES and max(counts) - min(counts) <= 1, counts
+
+
+def test_a_catalogue_listing_of_20_items_costs_what_one_of_1_costs(client, catalogue,
+                                                                   agency, topic):
+    add_live(catalogue, CatalogueItemPage(title="第一件", agency=agency, topic=topic,
+                                          published_date=date(2026, 1, 1)))
+    few = count_queries(client, catalogue.url)
+    for i in range(19):
+        add_live(catalogue, CatalogueItemPage(title=f"事项{i:02d}", agency=agency, topic=topic,
+                                              published_date=date(2025, 1, 1 + i)))
+    many = count_queries(client, catalogue.url)
+    html = client.get(catalogue.url).content.decode()
+    assert html.count("govinfo-listing") and "事项18" in html and "20" in html
+    assert many == few and many <= LISTING_QUERIES, (few, many)
+    # Filtered (the paginator counts then): one query more, still not one per item.
+    assert count_queries(client, f"{catalogue.url}?topic={topic.pk}") <= LISTING_QUERIES + 2
+
+
+def render_home(request) -> tuple[str, int]:
+    template = Template('{% include "govinfo_core/includes/portal_home.html" %}')
+    with CaptureQueriesContext(connection) as ctx:
+        html = template.render(Context({"request": request, "portal_name": "门户", "title": "",
+                                        "body": ""}))
+    return html, len(ctx.captured_queries)
+
+
+def test_the_home_page_columns_cost_the_same_with_1_or_20_releases(catalogue, agency):
+    request = RequestFactory().get("/")
+    request.site = Site.objects.get(is_default_site=True)
+    add_live(catalogue, CatalogueItemPage(title="首件", agency=agency))
+    render_home(request)
+    _html, few = render_home(request)
+    for i in range(19):
+        add_live(catalogue, CatalogueItemPage(title=f"新件{i:02d}", agency=agency,
+                                              published_date=date(2026, 2, 1 + i)))
+    html, many = render_home(request)
+    assert "新件18" in html
+    assert many == few and many <= HOME_QUERIES, (few, many)
+
+
+# --- what the cheaper queries must still keep out ------------------------------------------
+
+
+def test_a_private_item_stays_out_of_listings_collections_and_the_home_page(
+        client, catalogue, agency):
+    add_live(catalogue, CatalogueItemPage(title="公开件", slug="open", agency=agency))
+    section = add_live(catalogue, CatalogueIndexPage(title="内部栏目", slug="internal"))
+    hidden = add_live(section, CatalogueItemPage(title="内部件", slug="hidden", agency=agency))
+    PageViewRestriction.objects.create(page=section, restriction_type=PageViewRestriction.LOGIN)
+    collection = CatalogueCollectionPage(title="全部", slug="all")
+    collection.page_types.set([ContentType.objects.get_for_model(CatalogueItemPage)])
+    collection = add_live(catalogue, collection)
+    for url in (catalogue.url, collection.url):
+        html = client.get(url).content.decode()
+        assert "公开件" in html and "内部件" not in html, url
+    request = RequestFactory().get("/")
+    assert "内部件" not in render_home(request)[0]
+    public = DisclosurePage.objects.released().public()
+    assert hidden.pk not in public.values_list("pk", flat=True)
+    assert hidden.pk in DisclosurePage.objects.released().not_public().values_list(
+        "pk", flat=True)
+    # A restriction on a page whose path is a prefix of a sibling's hides only its own tree.
+    assert public.filter(title="公开件").exists()
+
+
+def test_a_live_page_without_a_release_record_is_not_found_and_drafts_never_show(
+        client, catalogue, agency):
+    page = add_live(catalogue, CatalogueItemPage(title="已发布", slug="released",
+                                                 agency=agency))
+    assert client.get(page.url).status_code == 200
+    ReleaseRecord.objects.filter(page_id=page.pk).delete()
+    assert client.get(page.url).status_code == 404
+    draft = add_draft(catalogue, CatalogueItemPage(title="草稿件", slug="draft"))
+    assert client.get(f"{catalogue.url}draft/").status_code == 404
+    assert "草稿件" not in client.get(catalogue.url).content.decode()
+    assert not Page.objects.get(pk=draft.pk).live
+
+
+def test_a_resolved_release_state_counts_only_for_the_revision_it_was_resolved_for(
+        catalogue, agency, django_assert_num_queries):
+    page = add_live(catalogue, CatalogueItemPage(title="某件", agency=agency))
+    loaded = for_public_page(CatalogueItemPage.objects).get(pk=page.pk)
+    with django_assert_num_queries(0):
+        assert loaded.is_released()
+        assert not loaded.get_superseded_documents()
+    # The live revision changed after loading (a take-down and a new revision): ask again.
+    loaded.live_revision_id = page.save_revision().pk
+    with django_assert_num_queries(1):
+        assert not loaded.is_released()
