@@ -166,3 +166,54 @@ def test_error_report_from_the_footer(page, phone_page, live_server, content):
     assert_no_serious_axe_violations(phone_page)
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(phone_page, "error-report-phone")
+
+
+def test_on_request_column_and_an_agencys_footer(page, phone_page, live_server, content,
+                                                 agency):
+    """The demo's 依申请公开 column (how to apply, the application form and the procedure),
+    reached from the section navigation, and an agency's own sponsor and phone in the footer
+    of its pages; axe-core and screenshots at both widths."""
+    from govinfo_wagtail.catalogue.demo_statutory import (
+        ON_REQUEST_INTRO,
+        ON_REQUEST_ITEMS,
+        ON_REQUEST_TOPIC,
+    )
+    from govinfo_wagtail.catalogue.models import CatalogueCollectionPage
+
+    agency.footer_sponsor, agency.phone = "海丰县交通运输局", "0660-6699999"
+    agency.save()
+    topic = Topic.objects.create(name=ON_REQUEST_TOPIC)
+    for slug, title, summary, body in ON_REQUEST_ITEMS:
+        add_live(content.catalogue, CatalogueItemPage(
+            title=title, slug=slug, agency=agency, topic=topic, summary=summary, body=body))
+    column = CatalogueCollectionPage(title="依申请公开", slug="ysqgk", intro=ON_REQUEST_INTRO)
+    column.topics = [topic]
+    column = add_live(content.catalogue, column)
+    config = PublicSiteSettings.for_site(Site.objects.get(is_default_site=True))
+    config.on_request_page = column
+    config.save()
+
+    page.goto(content.url(live_server, content.catalogue))
+    page.locator(".govinfo-section-nav__on_request a").click()
+    expect(page.locator("h1")).to_have_text("依申请公开")
+    expect(page.locator("main")).to_contain_text("20个工作日")
+    expect(page.locator("main")).to_contain_text(ON_REQUEST_ITEMS[0][1])
+    check_footer(page)  # a collection has no agency: the site's footer
+    assert_no_serious_axe_violations(page)
+    screenshot(page, "on-request-column-desktop")
+    phone_page.goto(page.url)
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert_no_serious_axe_violations(phone_page)
+    screenshot(phone_page, "on-request-column-phone")
+
+    item = CatalogueItemPage.objects.get(slug=ON_REQUEST_ITEMS[0][0])
+    for browser_page, name in ((page, "agency-footer-desktop"),
+                               (phone_page, "agency-footer-phone")):
+        browser_page.goto(content.url(live_server, item))
+        footer = browser_page.locator("footer.govinfo-footer")
+        expect(footer.locator(".govinfo-footer__sponsor")).to_contain_text("海丰县交通运输局")
+        expect(footer.locator(".govinfo-footer__phone a")).to_have_attribute(
+            "href", "tel:06606699999")
+        expect(footer.locator(".govinfo-footer__site_code")).to_contain_text("4415210001")
+        assert_no_serious_axe_violations(browser_page)
+        screenshot(browser_page, name)
