@@ -24,7 +24,7 @@ import socket
 import ssl
 import threading
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 REDIRECTS = {301, 302, 303, 307, 308}
 USER_AGENT = "govinfo-wagtail link checker (+broken-link monitor of a government website)"
@@ -129,9 +129,11 @@ class LinkChecker:
         address = self.resolve(parts.hostname, port)
         kind = _PinnedHTTPSConnection if parts.scheme == "https" else _PinnedHTTPConnection
         connection = kind(parts.hostname, port, address, self.timeout)
-        path = parts.path or "/"
+        # Addresses as editors paste them (Chinese paths, spaces) are sent percent-encoded;
+        # what is already encoded stays so.
+        path = quote(parts.path or "/", safe="/%:@!$&'()*+,;=~-._")
         if parts.query:
-            path += "?" + parts.query
+            path += "?" + quote(parts.query, safe="/%:@!$&'()*+,;=?~-._")
         # The whole request (connect, TLS, status and headers) within twice the timeout.
         expired = threading.Event()
         watchdog = threading.Timer(self.timeout * 2, _shut, args=(connection, expired))

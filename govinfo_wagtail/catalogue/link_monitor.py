@@ -24,7 +24,7 @@ import logging
 import time
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup
 from django.conf import settings
@@ -190,7 +190,7 @@ class SiteResolver:
         return parts.scheme in ("http", "https") and (parts.hostname or "") in self.hosts
 
     def path(self, url: str) -> str:
-        path = urlsplit(url).path or "/"
+        path = unquote(urlsplit(url).path or "/")
         segments = [s for s in path.split("/") if s]
         pages = {p.url_path: p for p in Page.objects.filter(
             url_path__in=[self.root.url_path + "/".join(segments[:i]) + ("/" if i else "")
@@ -286,7 +286,11 @@ def check_external(checker: LinkChecker, urls) -> dict[str, CheckResult]:
         for i, url in enumerate(host_urls):
             if i:
                 time.sleep(pause)
-            results[url] = checker.check(url)
+            try:
+                results[url] = checker.check(url)
+            except Exception:  # noqa: BLE001 — one odd address never stops the run
+                logger.warning("Link check of %s failed", url[:200], exc_info=True)
+                results[url] = CheckResult(url, error="connection")
         return results
 
     results: dict[str, CheckResult] = {}

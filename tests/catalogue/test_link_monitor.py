@@ -33,7 +33,7 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self):  # noqa: N802 — http.server's name
         Handler.hits.append((self.path, time.monotonic()))
         path = self.path.split("?")[0]
-        if path == "/ok":
+        if path in ("/ok", "/%E9%80%9A%E7%9F%A5/a%20b"):  # /通知/a b, as sent
             return self._answer(200, body=b"x" * 5_000_000)  # never read by the checker
         if path == "/missing":
             return self._answer(404)
@@ -98,6 +98,9 @@ def test_checker_answers_of_a_local_server(server):
     moved = checker.check(f"{server}/redirect")
     assert not moved.broken and moved.final_url == f"{server}/ok"
     assert checker.check(f"{server}/loop").error == "too_many_redirects"
+    # Addresses as pasted (a Chinese path, a space) are sent encoded and answered.
+    assert checker.check(f"{server}/通知/a b").status == 200
+    assert checker.check(f"{server}/%E9%80%9A%E7%9F%A5/a%20b").status == 200
     started = time.monotonic()
     slow = checker.check(f"{server}/slow")
     assert slow.error == "timeout" and slow.broken  # not the 200 the server sends at 3 s
