@@ -31,7 +31,7 @@ from wagtail.models import Revision
 from ..conf import govinfo_settings
 from .content import content_digest
 from .index_numbers import assign_index_number
-from .models import DisclosureSettings, IndexNumber, ReleaseRecord
+from .models import DisclosurePage, DisclosureSettings, IndexNumber, ReleaseRecord
 
 RELEASE_LOG_ACTION = "govinfo_core.release"
 SCHEDULED_LOG_ACTION = "govinfo_core.release_scheduled"
@@ -255,21 +255,23 @@ def _release_one(revision: Revision, *, reason, user, note, overrides, override_
 
 def _fill_release_fields(page, revision: Revision) -> dict:
     """Agency, index number and publication date of a page going live; returns the changes
-    to write into the revision as well."""
+    to write into the revision as well. Pages of other types (a catalogue) have none."""
+    if not isinstance(page, DisclosurePage):
+        return {}
     page_model = type(page)
     content_changes = {}
-    if hasattr(page, "agency_id") and page.agency_id is None:
+    if page.agency_id is None:
         default_agency = DisclosureSettings.for_site(page.get_site()).default_agency
         if default_agency is not None:
             page.agency = default_agency
             content_changes["agency"] = default_agency.pk
-    if hasattr(page, "index_number") and not page.index_number:
+    if not page.index_number:
         number = _issue_index_number(page)
         # On the page too: with_content_json keeps the page's number over the revision's.
         page.index_number = number.value
         page_model.objects.filter(pk=page.pk).update(index_number=number.value)
         content_changes["index_number"] = number.value
-    if hasattr(page, "published_date") and not revision.content.get("published_date"):
+    if not revision.content.get("published_date"):
         tz = ZoneInfo(govinfo_settings.SITE_TIME_ZONE)
         content_changes["published_date"] = timezone.now().astimezone(tz).date().isoformat()
     return content_changes

@@ -170,22 +170,24 @@ def _release_bulk(pairs, result: BatchRelease, *, reason, user, note, override_r
     today = now.astimezone(tz).date()
     site = released[0][1].get_site()
     default_agency = None
-    if any(getattr(p, "agency_id", 1) is None for _, p in released):
+    # The disclosure metadata of pages going live; pages of other types (a catalogue) have none.
+    disclosure = [(r, p) for r, p in released if isinstance(p, DisclosurePage)]
+    if any(p.agency_id is None for _, p in disclosure):
         default_agency = DisclosureSettings.for_site(site).default_agency
     changed_pages, changed_revisions = [], []
-    for revision, page in released:
+    for revision, page in disclosure:
         changes = {}
-        if hasattr(page, "agency_id") and page.agency_id is None and default_agency:
+        if page.agency_id is None and default_agency:
             page.agency = default_agency
             changes["agency"] = default_agency.pk
-        if hasattr(page, "published_date") and not revision.content.get("published_date"):
+        if not revision.content.get("published_date"):
             page.published_date = today
             changes["published_date"] = today.isoformat()
         if changes:
             revision.content.update(changes)
             changed_revisions.append(revision)
             changed_pages.append(page)
-    needing = [p for _, p in released if hasattr(p, "index_number") and not p.index_number]
+    needing = [p for _, p in disclosure if not p.index_number]
     if needing:
         try:
             with transaction.atomic():
