@@ -5,6 +5,11 @@
 - ``StatutoryContentPage``: the 法定主动公开内容 — the fifteen categories of 条例 art. 20, each
   linked to the catalogue filtered by the topics that hold it.
 
+Both are public content of the disclosure section, so they go live like disclosure pages:
+only through the release service, after the three gates (``ReleasedPageMixin``), and the
+public sees them only while their live revision has a release record. They are not catalogue
+items (no index number, not listed).
+
 The 制度 section needs no type of its own: its documents are catalogue items (they carry an
 index number and a validity, and are found by search and feeds like any item), and a
 ``CatalogueCollectionPage`` on their topic lists them.
@@ -20,7 +25,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 
-from ..core.models import Agency, Topic
+from ..core.models import Agency, ReleasedPageManager, ReleasedPageMixin, Topic, shown_to_public
 from ..core.queries import live_disclosures, topic_and_descendant_ids
 
 # 《中华人民共和国政府信息公开条例》（2019年修订）第二十条 — the wording of the regulation.
@@ -45,7 +50,7 @@ CHINESE_NUMERALS = ["一", "二", "三", "四", "五", "六", "七", "八", "九
                     "十三", "十四", "十五"]
 
 
-class DisclosureGuidePage(RoutablePageMixin, Page):
+class DisclosureGuidePage(ReleasedPageMixin, RoutablePageMixin, Page):
     """政府信息公开指南 of one agency: what 条例 art. 12 asks a guide to say."""
 
     agency = models.ForeignKey(Agency, verbose_name=_("agency"), on_delete=models.PROTECT,
@@ -95,6 +100,7 @@ class DisclosureGuidePage(RoutablePageMixin, Page):
     ]
     subpage_types = []
     template = "govinfo_catalogue/disclosure_guide_page.html"
+    objects = ReleasedPageManager()
 
     class Meta:
         verbose_name = _("disclosure guide")
@@ -115,7 +121,7 @@ class DisclosureGuidePage(RoutablePageMixin, Page):
 
     def application_link(self, request=None) -> str:
         if self.application_page_id:
-            page = Page.objects.live().public().filter(pk=self.application_page_id).first()
+            page = shown_to_public(Page.objects.filter(pk=self.application_page_id)).first()
             if page is not None:
                 return page.get_url(request) or ""
         return self.application_url
@@ -149,7 +155,7 @@ class DisclosureGuidePage(RoutablePageMixin, Page):
                                               self.application_link(request)})
 
 
-class StatutoryContentPage(Page):
+class StatutoryContentPage(ReleasedPageMixin, Page):
     """法定主动公开内容: the categories of 条例 art. 20, each linked to the catalogue filtered by
     its topics (and by the agency, for one agency's section)."""
 
@@ -171,6 +177,7 @@ class StatutoryContentPage(Page):
     ]
     subpage_types = []
     template = "govinfo_catalogue/statutory_content_page.html"
+    objects = ReleasedPageManager()
 
     class Meta:
         verbose_name = _("statutory disclosure content")

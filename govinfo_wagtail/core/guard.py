@@ -1,5 +1,6 @@
-"""The last line of defence: nothing but the release service makes a disclosure page live or
-changes what the public reads on it, whatever Python class the saved instance has.
+"""The last line of defence: nothing but the release service makes a disclosure page (or a
+page of another released type, ``ReleasedPageMixin``) live or changes what the public reads
+on it, whatever Python class the saved instance has.
 
 Connected to ``pre_save`` for every model, so that a generic ``Page`` instance, a specific
 page, an alias and a fixture (``loaddata`` saves raw rows) are all checked. Taking a page down
@@ -21,21 +22,22 @@ from .content import changed_content_fields, content_fields
 logger = logging.getLogger("govinfo_wagtail.integrity")
 
 
-def disclosure_model(instance) -> type | None:
-    """The disclosure page type ``instance`` stands for, whatever its Python class."""
-    from .models import DisclosurePage
+def released_model(instance) -> type | None:
+    """The released page type (a disclosure page type, or another ``ReleasedPageMixin``
+    type) ``instance`` stands for, whatever its Python class; None for any other page."""
+    from .models import ReleasedPageMixin
 
-    if isinstance(instance, DisclosurePage):
+    if isinstance(instance, ReleasedPageMixin):
         return type(instance)
     if not isinstance(instance, Page) or not instance.content_type_id:
         return None
     model = ContentType.objects.get_for_id(instance.content_type_id).model_class()
-    return model if model is not None and issubclass(model, DisclosurePage) else None
+    return model if model is not None and issubclass(model, ReleasedPageMixin) else None
 
 
 def check_page_save(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
     """pre_save receiver: refuse a save that would put unreleased content live."""
-    if not issubclass(sender, Page) or disclosure_model(instance) is None:
+    if not issubclass(sender, Page) or released_model(instance) is None:
         return
     from .release import AliasRefused, ReleaseRefused, is_being_released
 
@@ -61,13 +63,13 @@ def check_page_save(sender, instance, raw=False, update_fields=None, **kwargs) -
 def _released_by_schedule(instance, raw: bool) -> bool:
     """Wagtail's scheduler publishing a revision the release service approved for a future
     time, or a fixture of a page whose live revision has its release record."""
-    from .models import DisclosurePage, ReleaseRecord
+    from .models import ReleasedPageMixin, ReleaseRecord
 
     records = ReleaseRecord.objects.filter(revision_id=instance.live_revision_id,
                                            page_id=instance.pk)
     if raw:
         return records.filter(released_at__isnull=False).exists()
-    if not isinstance(instance, DisclosurePage):
+    if not isinstance(instance, ReleasedPageMixin):
         return False
     record = records.filter(released_at__isnull=True).order_by("-pk").first()
     if record is None or not _due_as_approved(instance, record.revision):
@@ -100,24 +102,16 @@ def finish_scheduled_release(sender, instance, raw=False, **kwargs) -> None:
 
 
 def unapproved_schedules():
-    """Revisions of disclosure pages waiting for Wagtail's scheduler although the release
+    """Revisions of released page types waiting for Wagtail's scheduler although the release
     service did not approve them (a schedule set outside review, e.g. by a raw update)."""
-    from .models import ReleaseRecord
+    from .models import ReleaseRecord, released_page_models
 
     types = [ContentType.objects.get_for_model(model)
-             for model in _disclosure_models()]
+             for model in released_page_models()]
     approved = ReleaseRecord.objects.filter(released_at__isnull=True).values("revision_id")
     return Revision.objects.filter(
         approved_go_live_at__isnull=False, content_type__in=types
     ).exclude(pk__in=approved)
-
-
-def _disclosure_models():
-    from django.apps import apps
-
-    from .models import DisclosurePage
-
-    return [m for m in apps.get_models() if issubclass(m, DisclosurePage)]
 
 
 def clear_unapproved_schedules() -> int:
@@ -136,11 +130,11 @@ def clear_unapproved_schedule(sender, instance, raw=False, **kwargs) -> None:
     ``publish_scheduled`` never meets it."""
     if raw or instance.approved_go_live_at is None:
         return
-    from .models import DisclosurePage, ReleaseRecord
+    from .models import ReleasedPageMixin, ReleaseRecord
     from .release import is_being_released
 
     model = instance.content_type.model_class() if instance.content_type_id else None
-    if model is None or not issubclass(model, DisclosurePage):
+    if model is None or not issubclass(model, ReleasedPageMixin):
         return
     page_id = int(instance.object_id)
     if is_being_released(page_id) or ReleaseRecord.objects.filter(

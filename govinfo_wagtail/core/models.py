@@ -177,7 +177,7 @@ def released_revision_exists(outer: str = "live_revision_id") -> Exists:
         revision_id=OuterRef(outer), released_at__isnull=False))
 
 
-class DisclosurePageQuerySet(PageQuerySet):
+class ReleasedPageQuerySet(PageQuerySet):
     def released(self):
         """Live pages whose live revision has a release record: what the public may see.
         Resolved in the same query (no query per item)."""
@@ -199,10 +199,87 @@ class DisclosurePageQuerySet(PageQuerySet):
         return self.live().exclude(released_revision_exists())
 
 
-DisclosurePageManager = PageManager.from_queryset(DisclosurePageQuerySet)
+ReleasedPageManager = PageManager.from_queryset(ReleasedPageQuerySet)
+# The names disclosure pages have used since release records exist.
+DisclosurePageQuerySet = ReleasedPageQuerySet
+DisclosurePageManager = ReleasedPageManager
 
 
-class DisclosurePage(Page):
+class ReleasedPageMixin:
+    """A page type whose content goes live only through the release service, like a
+    disclosure page: the save guard refuses any other way live, nobody has the Publish
+    action, and the public sees a page only while its live revision has a release record.
+
+    ``DisclosurePage`` has it, and so may a page type that is public content of the
+    disclosure section without being a catalogue item (the 政府信息公开指南, the 法定主动公开内容
+    page). Such a type also sets ``objects = ReleasedPageManager()``. The automated checks
+    read :meth:`checked_texts`.
+    """
+
+    def is_released(self) -> bool:
+        """Live, and its live revision went live through the release service. Read from the
+        query that loaded the page when it resolved that (core.routing.for_public_page)
+        for the live revision the page still has; otherwise one query."""
+        if not (self.live and self.live_revision_id):
+            return False
+        if self.__dict__.get("govinfo_released_revision") == self.live_revision_id:
+            return True
+        return ReleaseRecord.objects.filter(
+            revision_id=self.live_revision_id, released_at__isnull=False).exists()
+
+    def permissions_for_user(self, user):
+        return ReleaseOnlyPermissionTester(user, self)
+
+    def checked_texts(self) -> dict[str, str]:
+        """Field name → plain text, for the automated checks (the title is checked apart):
+        every text field of the page's own content that a reader sees."""
+        from django.db.models import CharField, TextField
+
+        from .content import content_fields
+
+        skip = {"title", "slug", "draft_title", "url_path"}
+        texts = {}
+        for field in content_fields(type(self)):
+            if field.name in skip or not isinstance(field, CharField | TextField):
+                continue
+            if field.choices:
+                continue  # a choice from a list, not text somebody wrote
+            value = getattr(self, field.attname, "") or ""
+            if isinstance(field, RichTextField):
+                value = html_to_text(str(value))
+            if str(value).strip():
+                texts[field.name] = str(value)
+        return texts
+
+
+def released_page_models() -> list[type]:
+    """Every installed page type that goes live only through the release service."""
+    from django.apps import apps
+
+    return [m for m in apps.get_models() if issubclass(m, ReleasedPageMixin)]
+
+
+def _released_type_ids() -> list[int]:
+    from django.contrib.contenttypes.models import ContentType
+
+    return [ct.pk for ct in ContentType.objects.get_for_models(
+        *released_page_models(), for_concrete_models=False).values()]
+
+
+def live_without_record() -> PageQuerySet:
+    """Live pages of every released type whose live revision has no release record."""
+    return Page.objects.filter(content_type__in=_released_type_ids()).live().exclude(
+        released_revision_exists())
+
+
+def shown_to_public(pages: PageQuerySet) -> PageQuerySet:
+    """``pages`` that are live and public, less those of a released page type whose live
+    revision has no release record (one query, whatever the page types)."""
+    return pages.live().public().filter(
+        ~Q(content_type__in=_released_type_ids()) | released_revision_exists())
+
+
+class DisclosurePage(ReleasedPageMixin, Page):
     """The catalogue metadata every disclosure page type carries (信息索引).
 
     A concrete table, not an abstract model, although no page is created as this type: one
@@ -325,19 +402,12 @@ class DisclosurePage(Page):
         if errors:
             raise ValidationError(errors)
 
-    def is_released(self) -> bool:
-        """Live, and its live revision went live through the release service. Read from the
-        query that loaded the page when it resolved that (core.routing.for_public_page)
-        for the live revision the page still has; otherwise one query."""
-        if not (self.live and self.live_revision_id):
-            return False
-        if self.__dict__.get("govinfo_released_revision") == self.live_revision_id:
-            return True
-        return ReleaseRecord.objects.filter(
-            revision_id=self.live_revision_id, released_at__isnull=False).exists()
-
-    def permissions_for_user(self, user):
-        return ReleaseOnlyPermissionTester(user, self)
+    def checked_texts(self) -> dict[str, str]:
+        texts = {name: str(getattr(self, name)) for name in
+                 ("summary", "document_number", "keywords") if getattr(self, name, "")}
+        if self.body:
+            texts["body"] = self._body_text()
+        return texts
 
     def with_content_json(self, content):
         # The index number belongs to the page, not to a revision: a revision saved before the

@@ -72,6 +72,8 @@ def release_many(
     the batch's order, with the same outcome.
     """
     reason = ReleaseReason(reason)
+    if reason == ReleaseReason.UPGRADE:
+        raise ValueError("The reason “upgrade” is written by a data migration only.")
     override_reason = (override_reason or "").strip()
     result = BatchRelease()
     revisions = list(revisions)

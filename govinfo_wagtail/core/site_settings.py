@@ -147,10 +147,13 @@ class PublicSiteSettings(BaseSiteSetting):
         ("on_request_page", _("Disclosure on request")),
     ]
 
-    def navigation_links(self) -> list[tuple[str, str, Page]]:
-        """(key, label, page) for every configured link whose page is live and public."""
+    def navigation_links(self, visible=None) -> list[tuple[str, str, Page]]:
+        """(key, label, page) for every configured link whose page is among ``visible``
+        (the pages the public may see, ``models.shown_to_public``: live, public and, for a
+        released page type such as the guide, released); live and public by default."""
+        visible = Page.objects.live().public() if visible is None else visible
         ids = [getattr(self, f"{field}_id") for field, _label in self.NAVIGATION]
-        pages = Page.objects.live().public().in_bulk([i for i in ids if i])
+        pages = visible.in_bulk([i for i in ids if i])
         return [
             (field.removesuffix("_page"), label, pages[pk])
             for (field, label), pk in zip(self.NAVIGATION, ids, strict=True)
@@ -187,11 +190,13 @@ class PublicSiteSettings(BaseSiteSetting):
         ]
         return [line for line in lines if line.text]
 
-    def footer_links(self) -> list[tuple[str, str, Page]]:
-        """(key, label, page) of the site map and accessibility statement, if live and public."""
+    def footer_links(self, visible=None) -> list[tuple[str, str, Page]]:
+        """(key, label, page) of the site map and accessibility statement, if among
+        ``visible`` (as for ``navigation_links``)."""
+        visible = Page.objects.live().public() if visible is None else visible
         wanted = [("sitemap", _("Site map"), self.sitemap_page_id),
                   ("accessibility", _("Accessibility statement"), self.accessibility_page_id)]
-        pages = Page.objects.live().public().in_bulk([pk for *_x, pk in wanted if pk])
+        pages = visible.in_bulk([pk for *_x, pk in wanted if pk])
         return [(key, label, pages[pk]) for key, label, pk in wanted if pk in pages]
 
 

@@ -84,17 +84,18 @@ def serve_in_site_language(page, request, serve_args, serve_kwargs):
 
 @hooks.register("before_serve_page")
 def serve_only_released(page, request, serve_args, serve_kwargs):
-    """Defence in depth: a disclosure page is shown only while its live revision went live
-    through the release service; a live flag written around it (QuerySet.update, raw SQL)
-    is treated as not live, and the administrators are alerted."""
+    """Defence in depth: a disclosure page (or a page of another released type, such as the
+    disclosure guide) is shown only while its live revision went live through the release
+    service; a live flag written around it (QuerySet.update, raw SQL) is treated as not
+    live, and the administrators are alerted."""
     from django.http import Http404
 
-    from .guard import disclosure_model, logger
+    from .guard import logger, released_model
 
-    if disclosure_model(page) is None:
+    if released_model(page) is None:
         return None
     if not page.specific_deferred.is_released():
-        logger.error("Disclosure page %s (%s) is live without a release record; not served. "
+        logger.error("Released page type %s (%s) is live without a release record; not served. "
                      "See the dashboard panel “Live without a release record”.",
                      page.pk, page.url_path)
         raise Http404
@@ -102,7 +103,8 @@ def serve_only_released(page, request, serve_args, serve_kwargs):
 
 
 class LiveWithoutRecordPanel(Component):
-    """For administrators: live disclosure pages whose live revision has no release record."""
+    """For administrators: live pages of released types (disclosure pages, the disclosure
+    guide…) whose live revision has no release record."""
 
     name = "govinfo_live_without_record"
     order = 50
@@ -118,11 +120,11 @@ class LiveWithoutRecordPanel(Component):
 
 @hooks.register("construct_homepage_panels")
 def add_live_without_record_panel(request, panels):
-    from .models import DisclosurePage
+    from .models import live_without_record
 
     if not request.user.has_perm("govinfo_core.view_releaserecord"):
         return
-    qs = DisclosurePage.objects.live_without_record().order_by("-last_published_at")
+    qs = live_without_record().order_by("-last_published_at")
     pages = list(qs[:20])
     if pages:
         panels.insert(0, LiveWithoutRecordPanel(pages, qs.count()))

@@ -31,15 +31,22 @@ from wagtail.admin import messages
 from wagtail.admin.views.pages.bulk_actions.publish import PublishBulkAction
 from wagtail.models import Page
 
-from ..core.models import DisclosurePage
+from ..core.models import ReleasedPageMixin, released_page_models
 
 # Marks a request whose publish was turned into a draft save (read by the after_* hooks).
 _PUBLISH_REFUSED = "_govinfo_publish_refused"
 
 
+def released_models() -> list[type]:
+    """Disclosure page types and the other page types that go live only by release."""
+    return released_page_models()
+
+
 def is_disclosure(page_or_class) -> bool:
+    """A page (or page type) that goes live only through review: a disclosure page, or
+    another released type such as the disclosure guide."""
     cls = page_or_class if isinstance(page_or_class, type) else page_or_class.specific_class
-    return cls is not None and issubclass(cls, DisclosurePage)
+    return cls is not None and issubclass(cls, ReleasedPageMixin)
 
 
 def review_only_reason() -> str:
@@ -153,7 +160,7 @@ class ReviewAwarePublishBulkAction(PublishBulkAction):
                 "title": _title(page), "reason": review_only_reason()})
         if form.cleaned_data.get("include_descendants"):
             for page in objects:
-                count = (page.get_descendants().not_live().type(DisclosurePage).count())
+                count = (page.get_descendants().not_live().type(*released_models()).count())
                 if count:
                     messages.error(self.request, ngettext(
                         "%(count)d disclosure page under “%(title)s” was not published: "
@@ -186,7 +193,7 @@ def _copied_pages(request, page):
 def refuse_publishing_or_aliasing_copies(request, page):
     if request.method != "POST":
         return None
-    copied = _copied_pages(request, page).type(DisclosurePage)
+    copied = _copied_pages(request, page).type(*released_models())
     errors = {}
     if request.POST.get("alias") and copied.exists():
         titles = [_title(p) for p in copied.specific(defer=True)[:3]]

@@ -84,12 +84,15 @@ def check_revision(revision, content=None, *, matcher: LexiconMatcher | None = N
     ``overrides`` (the page's ``CheckOverride`` rows, oldest first) are for callers that
     looked them up once for many revisions."""
     obj = content if content is not None else revision.as_object()
-    texts = {}
-    for name in ("summary", "document_number", "keywords"):
-        if getattr(obj, name, ""):
-            texts[name] = str(getattr(obj, name))
-    if getattr(obj, "body", ""):
-        texts["body"] = html_to_text(str(obj.body))
+    if hasattr(obj, "checked_texts"):  # every released page type (core.ReleasedPageMixin)
+        texts = obj.checked_texts()
+    else:
+        texts = {}
+        for name in ("summary", "document_number", "keywords"):
+            if getattr(obj, name, ""):
+                texts[name] = str(getattr(obj, name))
+        if getattr(obj, "body", ""):
+            texts["body"] = html_to_text(str(obj.body))
     findings = run_checks(obj.title, texts, _attachments(obj),
                           matcher if matcher is not None else lexicon_matcher())
     if overrides is None:

@@ -1,4 +1,5 @@
-"""The end of the review workflow: disclosure pages go live through the release service.
+"""The end of the review workflow: disclosure pages (and the other released page types, such
+as the disclosure guide) go live through the release service.
 
 Set ``WAGTAIL_FINISH_WORKFLOW_ACTION = "govinfo_wagtail.review.workflow.finish_workflow"``
 in the project's settings (Wagtail reads it once, at start-up; govinfo_setup checks it).
@@ -11,12 +12,12 @@ FINISH_WORKFLOW_ACTION = "govinfo_wagtail.review.workflow.finish_workflow"
 def finish_workflow(workflow_state, user=None):
     from wagtail.workflows import publish_workflow_state
 
-    from ..core.models import DisclosurePage
+    from ..core.models import ReleasedPageMixin
     from ..core.release import release_after_review
 
     obj = workflow_state.content_object
     obj = getattr(obj, "specific", obj)
-    if not isinstance(obj, DisclosurePage):
+    if not isinstance(obj, ReleasedPageMixin):
         return publish_workflow_state(workflow_state, user=user)
     # Exactly the revision the last gate approved, not whatever the latest draft is now.
     approved = workflow_state.current_task_state.revision

@@ -161,6 +161,16 @@ def disclosure_page_models() -> list[type[Page]]:
     return [m for m in get_page_models() if issubclass(m, DisclosurePage) and m.is_creatable]
 
 
+def standalone_released_models() -> list[type[Page]]:
+    """Released page types that are not disclosure pages (the disclosure guide, the
+    statutory content page): they may stand outside a catalogue (under the home page), so
+    each such page is a disclosure tree of its own."""
+    from ..core.models import ReleasedPageMixin
+
+    return [m for m in get_page_models() if issubclass(m, ReleasedPageMixin)
+            and not issubclass(m, DisclosurePage) and m.is_creatable]
+
+
 def disclosure_container_models() -> list[type[Page]]:
     """Page types that may hold disclosure pages: a disclosure page type may be created
     as their child (the page types a catalogue accepts are an extension point, so this is
@@ -202,7 +212,8 @@ def _tree_pages(within: Page | None):
     containers = Page.objects.filter(content_type__in=content_types(disclosure_container_models()))
     own = Page.objects.filter(content_type__in=content_types(disclosure_page_models()),
                               workflowpage__isnull=False)
-    pages = containers | own
+    standalone = Page.objects.filter(content_type__in=content_types(standalone_released_models()))
+    pages = containers | own | standalone
     if within is not None:
         pages = pages.filter(path__startswith=within.path)
     return pages.order_by("path").values_list("pk", "title", "path")
@@ -363,10 +374,11 @@ def ensure_complete_workflow(page: Page, log=logger.info) -> list[TreeProblem]:
 
 
 def on_page_created(sender, instance, created, raw=False, **kwargs):
-    """post_save: a new page that may hold disclosure pages gets a complete workflow."""
+    """post_save: a new page that may hold disclosure pages, or a new page of a released type
+    outside a catalogue (a guide under the home page), gets a complete workflow."""
     if not created or raw or not isinstance(instance, Page):
         return
-    if type(instance) not in disclosure_container_models():
+    if type(instance) not in disclosure_container_models() + standalone_released_models():
         return
     ensure_complete_workflow(instance)
 

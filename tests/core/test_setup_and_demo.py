@@ -62,6 +62,16 @@ def test_demo_loads_twice_and_releases_through_the_release_service(db, root_page
     old = items.get(slug="2019-renshi-renmian")
     assert "/2019-" in old.index_number
     assert IndexNumber.objects.get(value=old.index_number).serial is None
+    # The guide and the 法定主动公开内容 page are released types: live through the release
+    # service too, with their records (the public sees them only so); the statutory page
+    # covers every agency (none filled in on release).
+    from govinfo_wagtail.catalogue.models import DisclosureGuidePage, StatutoryContentPage
+    from govinfo_wagtail.core.models import ReleaseRecord
+    for model in (DisclosureGuidePage, StatutoryContentPage):
+        page = model.objects.get()
+        assert page.live and page.is_released()
+        assert ReleaseRecord.objects.get(revision_id=page.live_revision_id).reason == "demo"
+    assert StatutoryContentPage.objects.get().agency_id is None
     call_command("govinfo_demo", stdout=open("/dev/null", "w"))
     assert CatalogueItemPage.objects.live().count() == items.count()
 

@@ -1,8 +1,9 @@
 """Property-based test of the review's promise (issue 12): whatever a site team does — edit
 workflows, assign them, act on gates, edit, copy, move, schedule, try to publish around the
-review — no disclosure page is live unless its live revision went live through the release
-service, with the three gate passes recorded for a review, or a recorded reason and person
-for a release without one.
+review — no disclosure page (nor a statutory content page, a released type that is not a
+disclosure page) is live unless its live revision went live through the release service,
+with the three gate passes recorded for a review, or a recorded reason and person for a
+release without one.
 
 A hypothesis state machine takes random steps through the paths the admin and code take
 (Wagtail's workflow and task-state APIs, the gates' ``on_action``, ``CopyPageAction``,
@@ -56,11 +57,15 @@ from wagtail.models import (
     WorkflowTask,
 )
 
-from govinfo_wagtail.catalogue.models import CatalogueIndexPage, CatalogueItemPage
+from govinfo_wagtail.catalogue.models import (
+    CatalogueIndexPage,
+    CatalogueItemPage,
+    StatutoryContentPage,
+)
 from govinfo_wagtail.catalogue.setup import grant_catalogue_permissions
 from govinfo_wagtail.conf import govinfo_settings
 from govinfo_wagtail.core.content import content_digest, content_fields
-from govinfo_wagtail.core.models import DisclosurePage, ReleaseRecord
+from govinfo_wagtail.core.models import DisclosurePage, ReleaseRecord, released_page_models
 from govinfo_wagtail.core.release import ReleaseReason, release
 from govinfo_wagtail.review.models import GateKind, ReviewGateTask, ReviewGateTaskState
 from govinfo_wagtail.review.services import emergency_release
@@ -155,11 +160,12 @@ def _field_values(page) -> dict[str, str]:
 
 
 def check_live_pages() -> None:
-    """Every live disclosure page: its live revision has a release record (released), a
-    review record proves the three gates, any other names its reason and person, and what
-    the page row shows (what the public reads) is that revision's content. No two live
-    pages share an index number."""
-    live = list(DisclosurePage.objects.live().specific())
+    """Every live page of a released type (disclosure pages, and the statutory content page
+    the machine also makes): its live revision has a release record (released), a review
+    record proves the three gates, any other names its reason and person, and what the page
+    row shows (what the public reads) is that revision's content. Every live disclosure page
+    has an index number, and no two share one."""
+    live = list(Page.objects.live().type(*released_page_models()).specific())
     for page in live:
         assert page.live_revision_id, f"live page {page.pk} has no live revision"
         record = (ReleaseRecord.objects.filter(revision_id=page.live_revision_id,
@@ -182,8 +188,9 @@ def check_live_pages() -> None:
         differ = sorted(k for k in shown if shown[k] != released[k])
         assert not differ, (f"live page {page.pk} shows {differ} other than its released "
                             f"revision {record.revision_id}")
-        assert page.index_number, f"live page {page.pk} has no index number"
-    numbers = [p.index_number for p in live]
+        if isinstance(page, DisclosurePage):
+            assert page.index_number, f"live page {page.pk} has no index number"
+    numbers = [p.index_number for p in live if isinstance(p, DisclosurePage)]
     assert len(numbers) == len(set(numbers)), f"live pages share an index number: {numbers}"
 
 
@@ -279,9 +286,12 @@ class ReleaseMachine(RuleBasedStateMachine):
         self.slugs = itertools.count()
 
     def teardown(self):
-        for reason, released in ReleaseRecord.objects.filter(
-                page_id__in=self.pages).values_list("reason", "released_at"):
-            OUTCOMES[f"record {reason} {'released' if released else 'scheduled'}"] += 1
+        statutory = set(StatutoryContentPage.objects.filter(pk__in=self.pages)
+                        .values_list("pk", flat=True))
+        for page_id, reason, released in ReleaseRecord.objects.filter(
+                page_id__in=self.pages).values_list("page_id", "reason", "released_at"):
+            kind = " (statutory page)" if page_id in statutory else ""
+            OUTCOMES[f"record {reason} {'released' if released else 'scheduled'}{kind}"] += 1
         transaction.set_rollback(True)
         self._savepoint.__exit__(None, None, None)
 
@@ -310,7 +320,9 @@ class ReleaseMachine(RuleBasedStateMachine):
                 .filter(status=WorkflowState.STATUS_IN_PROGRESS).first())
 
     def _apply(self, page, content, schedule):
-        if content is not None:
+        if content is not None and isinstance(page, StatutoryContentPage):
+            page.intro = CONTENTS[content][1]
+        elif content is not None:
             page.summary, page.body = CONTENTS[content]
         if schedule == "future":
             page.go_live_at = timezone.now() + timedelta(hours=2)
@@ -319,13 +331,17 @@ class ReleaseMachine(RuleBasedStateMachine):
         elif schedule == "none":
             page.go_live_at = None
 
-    def new_item(self, parent, author, content, schedule="none"):
+    def new_item(self, parent, author, content, schedule="none", kind="item"):
         user = self.users[author]
         if not parent.permissions_for_user(user).can_add_subpage():
             raise PermissionDenied("may not add here")
         n = next(self.slugs)
-        page = CatalogueItemPage(title=f"事项{n}", slug=f"item-{n}", live=False, owner=user,
-                                 agency_id=self.world.agency_id)
+        if kind == "statutory":  # a released type that is not a disclosure page
+            page = StatutoryContentPage(title=f"法定主动公开内容{n}", slug=f"fdgk-{n}",
+                                        live=False, owner=user)
+        else:
+            page = CatalogueItemPage(title=f"事项{n}", slug=f"item-{n}", live=False,
+                                     owner=user, agency_id=self.world.agency_id)
         self._apply(page, content, schedule)
         parent.add_child(instance=page)
         page.save_revision(user=user, log_action=True)
@@ -335,6 +351,8 @@ class ReleaseMachine(RuleBasedStateMachine):
     @initialize()
     def start(self):
         self.new_item(self.container(0), "editor", 0)
+        # A released type that is not a disclosure page, in every example.
+        self.new_item(self.container(0), "editor", 0, kind="statutory")
         live = self.new_item(self.container(0), "editor", 1)
         release(live.get_latest_revision(), reason=ReleaseReason.TEST,
                 user=self.users["superuser"], note="测试夹具")
@@ -342,10 +360,11 @@ class ReleaseMachine(RuleBasedStateMachine):
     # --- pages: create, edit, copy, move, unpublish ---------------------------------------
 
     @rule(parent=indexes, author=people, content=st.integers(0, 2),
-          schedule=st.sampled_from(SCHEDULES))
-    def create_item(self, parent, author, content, schedule):
-        self.attempt("create", lambda: self.new_item(self.container(parent), author, content,
-                                                     schedule))
+          schedule=st.sampled_from(SCHEDULES),
+          kind=st.sampled_from(["item", "item", "statutory"]))
+    def create_item(self, parent, author, content, schedule, kind):
+        self.attempt(f"create {kind}", lambda: self.new_item(
+            self.container(parent), author, content, schedule, kind))
 
     @precondition(lambda self: self.pages)
     @rule(i=indexes, who=people, content=st.one_of(st.none(), st.integers(0, 2)),
@@ -395,7 +414,8 @@ class ReleaseMachine(RuleBasedStateMachine):
                                  update_attrs={"slug": f"sec-{n}", "title": f"专栏副本{n}"}
                                  ).execute()
             self.containers.append(new.pk)
-            for item in CatalogueItemPage.objects.descendant_of(new):
+            for item in Page.objects.descendant_of(new).type(CatalogueItemPage,
+                                                             StatutoryContentPage):
                 self.pages.append(item.pk)
 
         self.attempt("copy section", copy)
@@ -691,7 +711,10 @@ class ReleaseMachine(RuleBasedStateMachine):
             elif kind == "revision.publish":
                 revision.publish(user=user)
             elif kind == "live content save":
-                page.summary = "未经审核的摘要"
+                if isinstance(page, StatutoryContentPage):
+                    page.intro = "<p>未经审核的说明</p>"
+                else:
+                    page.summary = "未经审核的摘要"
                 page.save()
             elif kind == "release(review) in code":
                 release(revision, reason=ReleaseReason.REVIEW, user=user)

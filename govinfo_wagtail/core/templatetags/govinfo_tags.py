@@ -21,6 +21,15 @@ from .. import public
 register = template.Library()
 
 
+def _visible_pages():
+    """The pages the public may see: released pages of released types, live public others."""
+    from wagtail.models import Page
+
+    from ..models import shown_to_public
+
+    return shown_to_public(Page.objects.all())
+
+
 @register.filter
 def exit_links(html) -> SafeString:
     return public.rewrite_exit_links(html or "")
@@ -81,7 +90,7 @@ def govinfo_section_nav(context) -> dict:
     whose page is the current page or one of its ancestors is marked current."""
     request = context.get("request")
     config = public.site_settings(request)
-    links = config.navigation_links() if config else []
+    links = config.navigation_links(_visible_pages()) if config else []
     current = context.get("page")
     items = []
     for key, label, target in links:
@@ -117,7 +126,8 @@ def govinfo_footer(context) -> dict:
         "identifiers": config.footer_identifiers(agency) if config else [],
         "contacts": config.footer_contacts(agency) if config else [],
         "links": [(key, label, target.get_url(request))
-                  for key, label, target in config.footer_links()] if config else [],
+                  for key, label, target in config.footer_links(_visible_pages())]
+        if config else [],
         "report_error_url": report_error_url(request),
     }
 
@@ -149,7 +159,7 @@ def govinfo_entry_links(context) -> list[dict]:
     entry tiles."""
     request = context.get("request")
     config = public.site_settings(request)
-    links = config.navigation_links() if config else []
+    links = config.navigation_links(_visible_pages()) if config else []
     from django.utils.translation import pgettext
 
     marks = {  # one character on each tile
