@@ -25,8 +25,9 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 
-from ..core.models import Agency, ReleasedPageManager, ReleasedPageMixin, Topic, shown_to_public
+from ..core.models import Agency, ReleasedPageManager, ReleasedPageMixin, Topic
 from ..core.queries import live_disclosures, topic_and_descendant_ids
+from ..core.released import shown_to_public
 
 # 《中华人民共和国政府信息公开条例》（2019年修订）第二十条 — the wording of the regulation.
 ARTICLE_20 = [

@@ -104,7 +104,8 @@ def finish_scheduled_release(sender, instance, raw=False, **kwargs) -> None:
 def unapproved_schedules():
     """Revisions of released page types waiting for Wagtail's scheduler although the release
     service did not approve them (a schedule set outside review, e.g. by a raw update)."""
-    from .models import ReleaseRecord, released_page_models
+    from .models import ReleaseRecord
+    from .released import released_page_models
 
     types = [ContentType.objects.get_for_model(model)
              for model in released_page_models()]

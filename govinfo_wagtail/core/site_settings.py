@@ -149,7 +149,7 @@ class PublicSiteSettings(BaseSiteSetting):
 
     def navigation_links(self, visible=None) -> list[tuple[str, str, Page]]:
         """(key, label, page) for every configured link whose page is among ``visible``
-        (the pages the public may see, ``models.shown_to_public``: live, public and, for a
+        (the pages the public may see, ``released.shown_to_public``: live, public and, for a
         released page type such as the guide, released); live and public by default."""
         visible = Page.objects.live().public() if visible is None else visible
         ids = [getattr(self, f"{field}_id") for field, _label in self.NAVIGATION]

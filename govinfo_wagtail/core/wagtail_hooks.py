@@ -120,7 +120,7 @@ class LiveWithoutRecordPanel(Component):
 
 @hooks.register("construct_homepage_panels")
 def add_live_without_record_panel(request, panels):
-    from .models import live_without_record
+    from .released import live_without_record
 
     if not request.user.has_perm("govinfo_core.view_releaserecord"):
         return

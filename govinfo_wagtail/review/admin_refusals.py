@@ -31,7 +31,8 @@ from wagtail.admin import messages
 from wagtail.admin.views.pages.bulk_actions.publish import PublishBulkAction
 from wagtail.models import Page
 
-from ..core.models import ReleasedPageMixin, released_page_models
+from ..core.models import ReleasedPageMixin
+from ..core.released import released_page_models
 
 # Marks a request whose publish was turned into a draft save (read by the after_* hooks).
 _PUBLISH_REFUSED = "_govinfo_publish_refused"

@@ -65,8 +65,9 @@ from govinfo_wagtail.catalogue.models import (
 from govinfo_wagtail.catalogue.setup import grant_catalogue_permissions
 from govinfo_wagtail.conf import govinfo_settings
 from govinfo_wagtail.core.content import content_digest, content_fields
-from govinfo_wagtail.core.models import DisclosurePage, ReleaseRecord, released_page_models
+from govinfo_wagtail.core.models import DisclosurePage, ReleaseRecord
 from govinfo_wagtail.core.release import ReleaseReason, release
+from govinfo_wagtail.core.released import released_page_models
 from govinfo_wagtail.review.models import GateKind, ReviewGateTask, ReviewGateTaskState
 from govinfo_wagtail.review.services import emergency_release
 from tests.conftest import grant_permission

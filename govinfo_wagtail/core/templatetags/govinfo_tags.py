@@ -25,7 +25,7 @@ def _visible_pages():
     """The pages the public may see: released pages of released types, live public others."""
     from wagtail.models import Page
 
-    from ..models import shown_to_public
+    from ..released import shown_to_public
 
     return shown_to_public(Page.objects.all())
 
