@@ -283,20 +283,21 @@ def worker(vendor: str, db_url: str, n: int) -> dict:
     def floor_sql(terms, filters, rum=False):
         return _floor_sql(vendor, terms, filters, rum=rum)
 
-    def run_sql(sql, params):
+    def run_sql(statement, params):
         # The floor gets the same planner settings as the package (no sequential scans).
         with sql.plan_for_fulltext(), connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(statement, params)
             cursor.fetchall()
 
     floor_key = "floor_gin" if vendor != "sqlite" else "floor_bm25"
+    statements: list[int] = []
     timings: dict[str, list[float]] = {"ours": [], floor_key: []}
     matches, approximate, per_query = [], 0, []
     for q, terms, filters in queries:
         query = services.SearchQuery(q=q, page_size=20, **filters)
         # Each query once to warm the caches (a busy server), then ROUNDS timed runs of the
         # package search and of the floor, interleaved so that load hits them alike.
-        services.search(query)
+        statements.append(_statements(query))
         run_sql(*floor_sql(terms, filters))
         mine = []
         for _ in range(ROUNDS):
@@ -314,6 +315,7 @@ def worker(vendor: str, db_url: str, n: int) -> dict:
         with sql.plan_for_fulltext():
             matches.append(services.count(terms, filters))
     out["approximate_queries"] = approximate
+    out["statements"] = (sum(statements) / len(statements), max(statements))
     out["slowest"] = sorted(per_query, reverse=True)[:4]
     out["rum"] = vendor == "postgresql" and _create_rum_index(connection)
     if out["rum"]:  # RUM's ranked scan as a second floor; then the index goes again
@@ -356,6 +358,19 @@ def _floor_sql(vendor: str, terms, filters, *, rum: bool = False, limit: int = 2
         "ts_rank(tsv, to_tsquery('simple', %s)) DESC"
     return (f"SELECT page_id FROM {doc} WHERE tsv @@ to_tsquery('simple', %s){where} "
             f"ORDER BY {rank} LIMIT {limit}", [q, *filters.values(), q])
+
+
+def _statements(query) -> int:
+    """SQL statements one package search sends (a figure the machine's load does not change:
+    on a busy machine each round trip to the server also waits for a core)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from govinfo_wagtail.search import services
+
+    with CaptureQueriesContext(connection) as captured:
+        services.search(query)
+    return len(captured.captured_queries)
 
 
 def _timed_rounds(fn) -> tuple[list[float], object]:
@@ -433,14 +448,14 @@ def _load_buried(vendor: str, n: int, out: dict) -> dict:
 def _time_buried(vendor: str, pages: dict, out: dict) -> None:
     from django.db import connection
 
-    from govinfo_wagtail.search import services
+    from govinfo_wagtail.search import services, sql
     from govinfo_wagtail.text import analysis
     from tests.search.relevance.buried import quality, resolve
     from tests.search.relevance.corpus import QUERIES as SET_QUERIES
 
-    def run_sql(sql, params):
+    def run_sql(statement, params):
         with sql.plan_for_fulltext(), connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(statement, params)
             return [row[0] for row in cursor.fetchall()]
 
     floors = {"sqlite": ["bm25"], "mysql": ["match"], "postgresql": ["gin"]}[vendor]
@@ -448,9 +463,11 @@ def _time_buried(vendor: str, pages: dict, out: dict) -> None:
         floors.append("rum")
     times: dict[str, list[float]] = {"package": [], **{f: [] for f in floors}}
     top: dict[str, dict[str, list[int]]] = {"package": {}, **{f: {} for f in floors}}
+    statements: dict[str, list[int]] = {"set": [], "bench": []}
     for raw, _expected in SET_QUERIES:
         q = resolve(raw, pages)
         terms = analysis.query_terms(q)
+        statements["set"].append(_statements(services.SearchQuery(q=q, page_size=10)))
         spent, result = _timed_rounds(
             lambda q=q: services.search(services.SearchQuery(q=q, page_size=10)))
         times["package"] += spent
@@ -472,10 +489,13 @@ def _time_buried(vendor: str, pages: dict, out: dict) -> None:
     for q, facet in QUERIES:
         filters = {"agency": agency} if facet == "agency" else (
             {"year": 2025} if facet == "year" else {})
+        statements["bench"].append(_statements(
+            services.SearchQuery(q=q, page_size=20, **filters)))
         spent, _ = _timed_rounds(lambda q=q, filters=filters: services.search(
             services.SearchQuery(q=q, page_size=20, **filters)))
         mine += spent
     out["bench_queries"] = {"p50": 1000 * _pct(mine, 50), "p95": 1000 * _pct(mine, 95)}
+    out["statements"] = {k: (sum(v) / len(v), max(v)) for k, v in statements.items()}
     out["load_average"] = os.getloadavg()
     if "rum" in floors:
         with connection.cursor() as cursor:
@@ -499,6 +519,10 @@ def _report_buried(r: dict) -> None:
     b = r["bench_queries"]
     print(f"  package search, the benchmark's 30 queries on this catalogue: p50 {b['p50']:.1f} ms, "
           f"p95 {b['p95']:.1f} ms")
+    st = r["statements"]
+    print(f"  SQL statements per package search (independent of the load): the set's queries "
+          f"{st['set'][0]:.1f} on average, at most {st['set'][1]}; the 30 queries "
+          f"{st['bench'][0]:.1f}, at most {st['bench'][1]}")
 
 
 def _reset_mysql(url: str) -> None:
@@ -552,6 +576,8 @@ def _report_queries(r: dict) -> None:
     print(f"  package search (count + facets + top 20 + pages): "
           f"p50 {ours['p50']:.1f} ms, p95 {ours['p95']:.1f} ms "
           f"({r['approximate_queries']} of {len(QUERIES)} queries broad: estimated counts)")
+    print(f"  SQL statements per package search (independent of the load): "
+          f"{r['statements'][0]:.1f} on average, at most {r['statements'][1]}")
     for ms, q, filtered, count, approx in r["slowest"]:
         print(f"    slow: {q!r}{' + filter' if filtered else ''}: median {ms:.1f} ms, "
               f"{'about ' if approx else ''}{count:,} matches")

@@ -23,34 +23,51 @@ from .sql import (
     about,
     date_order,
     fetch,
-    plan_for_fulltext,
+    search_transaction,
     table_rows,
 )
 
 MAX_DEPTH = 10_000  # results reachable by paging in date order
 
 
-def count_and_facets(sql: Sql, frm: str, params: list) -> tuple[int, dict[str, list]]:
-    """The number of matches and, per facet, [(value, count), ...] sorted by count.
+def count_and_facets(sql: Sql, frm: str, params: list, *, newest: int = 0
+                     ) -> tuple[int, dict[str, list], list[int] | None]:
+    """The number of matches, per facet [(value, count), ...] sorted by count, and (PostgreSQL,
+    ``newest`` > 0) the ids of the newest ``newest`` matches, else None.
 
     One pass over the matches: the groups of any one facet (its empty value included) add up
-    to the number of matches.
+    to the number of matches. The newest matches (the ranking's window of body matches) come
+    from the same pass: a second scan of the matches (their heap rows, for a filter or the
+    date) cost as much again as the count.
     """
     columns = [f"{sql.table}.{FACET_COLUMNS[name]}" for name in FACETS]
     width = len(columns)
+    newest_ids = None
     if connection.vendor == "postgresql":
         # GROUPING SETS: one scan, one small hash table per facet. GROUPING(...) has a 0 bit
         # for the column a row is grouped by (bit width-1-i for column i).
-        sets = ", ".join(f"({c})" for c in columns)
-        rows = fetch(
-            f"SELECT GROUPING({', '.join(columns)}), {', '.join(columns)}, COUNT(*) {frm} "
-            f"GROUP BY GROUPING SETS ({sets})",
-            params,
-        )
+        names = [f"f{i}" for i in range(width)]
+        sets = ", ".join(f"({n})" for n in names)
+        select = ", ".join(f"{c} AS {n}" for c, n in zip(columns, names, strict=True))
+        statement = (
+            f"WITH m AS MATERIALIZED (SELECT {sql.table}.page_id AS page_id, "
+            f"{sql.table}.published_date AS published, {select} {frm}) "
+            f"SELECT 0, GROUPING({', '.join(names)}), {', '.join(names)}, COUNT(*) FROM m "
+            f"GROUP BY GROUPING SETS ({sets})")
+        if newest:  # rows (1, rank, the facet columns empty, page id), newest first
+            order = "ORDER BY published DESC, page_id DESC"
+            statement += (
+                f" UNION ALL SELECT 1, rank, {', '.join(['NULL'] * width)}, page_id FROM "
+                f"(SELECT page_id, (ROW_NUMBER() OVER ({order}))::int AS rank FROM m {order} "
+                f"LIMIT {int(newest)}) w")
+        rows = fetch(statement, params)
         grouped = []
         for row in rows:
-            i = next(i for i in range(width) if not row[0] & (1 << (width - 1 - i)))
-            grouped.append((i, row[1 + i], row[-1]))
+            if row[0] == 0:
+                i = next(i for i in range(width) if not row[1] & (1 << (width - 1 - i)))
+                grouped.append((i, row[2 + i], row[-1]))
+        if newest:
+            newest_ids = [row[-1] for row in sorted(r for r in rows if r[0] == 1)][:newest]
     elif connection.vendor == "mysql":
         # No GROUPING SETS, and a CTE used by several UNION branches runs its MATCH once per
         # branch (seconds for a common word): one GROUP BY over every facet column, one
@@ -84,7 +101,7 @@ def count_and_facets(sql: Sql, frm: str, params: list) -> tuple[int, dict[str, l
             facets[FACETS[i]].append((value, n))
     for name in FACETS:
         facets[name].sort(key=lambda r: (-r[1], str(r[0])))
-    return total, facets
+    return total, facets, newest_ids
 
 
 def count(terms: list[str], filters: dict | None = None) -> int:
@@ -93,15 +110,27 @@ def count(terms: list[str], filters: dict | None = None) -> int:
 
 
 def _run(query: SearchQuery, terms: list[str], results: SearchResults) -> None:
+    with search_transaction() as planner:
+        ids = _find(query, terms, results, planner)
+    if ids:
+        add_hits(results, ids)
+
+
+def _find(query: SearchQuery, terms: list[str], results: SearchResults, planner) -> list[int]:
+    """Count, facets and the page's ids in order: a few statements in one transaction."""
     sql = Sql(terms)
     filters = query.filters()
-    with plan_for_fulltext():
-        _count(sql, filters, results)
-        if not results.count:
-            results.suggestions = suggestions_for(query.q, terms, filters, count=count)
-            return
-    size = clamped_page_size(query)
+    # Join settings do not change the single-table statements before the ranking: set once.
+    planner.use(by_key=True)
     by_relevance = query.sort != "date" and sql.rank is not None
+    window = int(govinfo_settings.SEARCH_RANK_WINDOW)
+    newest_ids = _count(sql, filters, results, newest=window if by_relevance else 0)
+    for name in filters:  # each active facet counted without its own filter, here too
+        results.facets_without[name] = _facet_counts(query, terms, name)
+    if not results.count:
+        results.suggestions = suggestions_for(query.q, terms, filters, count=count)
+        return []
+    size = clamped_page_size(query)
     dn_terms = [t for t in terms if t.startswith("dn")]
     broad = results.approximate and results.count >= BROAD_SHARE * table_rows()
     frm, params = sql.filtered(filters)
@@ -109,23 +138,29 @@ def _run(query: SearchQuery, terms: list[str], results: SearchResults) -> None:
         # First the matches with every word in the strong fields (a statement of its own, on
         # the selective strong-field index): when they fill STRONG_LIMIT they are the whole
         # candidate set, since they rank above every other match.
-        with plan_for_fulltext():
-            every_ids = [row[0] for row in fetch(
-                *strong_candidates(sql, terms, filters, every=True))]
-        newest_ids = None
+        every_ids = [row[0] for row in fetch(
+            *strong_candidates(sql, terms, filters, every=True))]
         if broad and len(every_ids) < STRONG_LIMIT:
             # The newest matches by walking the date index, a statement of its own: its
             # planner settings would keep the strong-field subqueries off their GIN index.
-            with plan_for_fulltext(walk_dates=True):
-                newest_ids = [row[0] for row in fetch(
-                    f"SELECT {sql.table}.page_id {frm} ORDER BY "
-                    f"{', '.join(date_order(sql.table))} "
-                    f"LIMIT {int(govinfo_settings.SEARCH_RANK_WINDOW)}", params)]
-        with plan_for_fulltext(by_key=True):
-            ranked = ranked_ids(sql, terms, analysis.query_runs(query.q), filters, frm,
-                                 params, every_ids, broad=broad, newest_ids=newest_ids)
+            planner.use(walk_dates=True, by_key=True)
+            newest_ids = [row[0] for row in fetch(
+                f"SELECT {sql.table}.page_id {frm} ORDER BY "
+                f"{', '.join(date_order(sql.table))} "
+                f"LIMIT {int(govinfo_settings.SEARCH_RANK_WINDOW)}", params)]
+        planner.use(by_key=True)
+
+        def ranked_page(page: int) -> tuple[list[int], int]:
+            return ranked_ids(sql, terms, analysis.query_runs(query.q), filters, frm, params,
+                              every_ids, broad=broad, newest_ids=newest_ids,
+                              offset=(page - 1) * size, limit=size)
+
+        # Only the page's rows come back, with the number of candidates.
+        ids, candidates = ranked_page(max(1, query.page))
+        if not ids and query.page > 1:  # past the last candidate: how many are there?
+            candidates = ranked_page(1)[1]
         # Like Elasticsearch's max_result_window: relevance pages reach the ranked candidates.
-        reachable = min(results.count, len(ranked))
+        reachable = min(results.count, candidates)
         if reachable < results.count:
             results.ranked_window = govinfo_settings.SEARCH_RANK_WINDOW
     else:
@@ -136,41 +171,49 @@ def _run(query: SearchQuery, terms: list[str], results: SearchResults) -> None:
     results.page = max(1, min(query.page, results.num_pages))
     offset = (results.page - 1) * size
     if by_relevance:
-        ids = ranked[offset : offset + size]
-    else:
-        first, first_params = [], []
-        if dn_terms:  # the page whose own 文号 this is comes first
-            first = [f"CASE WHEN {sql.table}.document_number_key = %s THEN 0 ELSE 1 END"]
-            first_params = [dn_terms[0]]
-        with plan_for_fulltext(walk_dates=broad):
-            ids = [row[0] for row in fetch(
-                f"SELECT {sql.table}.page_id {frm} ORDER BY "
-                f"{', '.join(first + date_order(sql.table))} "
-                f"LIMIT {int(size)} OFFSET {int(offset)}",
-                params + first_params,  # ORDER BY params come after the WHERE params
-            )]
-    add_hits(results, ids)
+        if results.page != max(1, query.page):  # beyond the last page: the last one
+            ids = ranked_page(results.page)[0]
+        return ids
+    first, first_params = [], []
+    if dn_terms:  # the page whose own 文号 this is comes first
+        first = [f"CASE WHEN {sql.table}.document_number_key = %s THEN 0 ELSE 1 END"]
+        first_params = [dn_terms[0]]
+    planner.use(walk_dates=broad, by_key=True)
+    return [row[0] for row in fetch(
+        f"SELECT {sql.table}.page_id {frm} ORDER BY "
+        f"{', '.join(first + date_order(sql.table))} "
+        f"LIMIT {int(size)} OFFSET {int(offset)}",
+        params + first_params,  # ORDER BY params come after the WHERE params
+    )]
 
 
 def _facet_without(query: SearchQuery, terms: list[str], name: str) -> list[tuple[object, int]]:
     """The rows of one active facet counted without its own filter (the other filters
     apply), so the page keeps offering the facet's other values with their counts: one
     more count per active facet, bounded like the main count (sampled beyond the limit)."""
+    with search_transaction() as planner:
+        planner.use()
+        return _facet_counts(query, terms, name)
+
+
+def _facet_counts(query: SearchQuery, terms: list[str], name: str) -> list[tuple[object, int]]:
     filters = {k: v for k, v in query.filters().items() if k != name}
     other = SearchResults(query=query, terms=terms)
     _count(Sql(terms), filters, other)
     return other.facets.get(name, [])
 
 
-def _count(sql: Sql, filters: dict, results: SearchResults) -> None:
+def _count(sql: Sql, filters: dict, results: SearchResults, *, newest: int = 0
+           ) -> list[int] | None:
     """Count and facets: exact up to SEARCH_EXACT_COUNT_LIMIT matches, else estimated.
+    With ``newest``, also the newest matches when they were all read (PostgreSQL), else None.
 
     The sample (every SAMPLE_MODULUS-th page) is counted first; it is small and cheap. Only
     when it suggests at most the limit are all matches counted, so the work per query stays
     bounded however common the words are.
     """
     frm, params = sql.filtered(filters, sample=True)
-    sampled, facets = count_and_facets(sql, frm, params)
+    sampled, facets, _ = count_and_facets(sql, frm, params)
     if sampled * SAMPLE_MODULUS > govinfo_settings.SEARCH_EXACT_COUNT_LIMIT:
         results.approximate = True
         results.count = about(sampled * SAMPLE_MODULUS)
@@ -178,9 +221,11 @@ def _count(sql: Sql, filters: dict, results: SearchResults) -> None:
             name: [(value, about(n * SAMPLE_MODULUS)) for value, n in rows]
             for name, rows in facets.items()
         }
-    else:
-        frm, params = sql.filtered(filters)
-        results.count, results.facets = count_and_facets(sql, frm, params)
+        return None
+    frm, params = sql.filtered(filters)
+    results.count, results.facets, newest_ids = count_and_facets(sql, frm, params,
+                                                                 newest=newest)
+    return newest_ids
 
 
 class DatabaseSearch(PublicSearchBackend):

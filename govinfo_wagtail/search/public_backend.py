@@ -22,7 +22,9 @@ class PublicSearchBackend:
 
     def search(self, query: SearchQuery, terms: list[str], results: SearchResults) -> None:
         """Fill ``results`` (count, facets, page, hits, suggestions) for the analysed ``terms``;
-        raise ``SearchUnavailable`` when the index cannot be read."""
+        raise ``SearchUnavailable`` when the index cannot be read. A backend may also fill
+        ``results.facets_without`` (the active facets counted without their own filter, in
+        the same pass); ``services.search`` asks ``facet_without`` for the others."""
         raise NotImplementedError
 
     def facet_without(self, query: SearchQuery, terms: list[str], name: str

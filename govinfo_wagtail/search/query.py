@@ -58,6 +58,9 @@ class SearchResults:
     approximate: bool = False
     # Relevance order with more matches than SEARCH_RANK_WINDOW: the window ranked.
     ranked_window: int | None = None
+    # Active facets counted without their own filter, by a backend that did it in the search
+    # itself (the database, in the search's transaction); services.search asks for the rest.
+    facets_without: dict[str, list[tuple[object, int]]] = field(default_factory=dict)
 
     @property
     def has_next(self) -> bool:

@@ -87,8 +87,11 @@ def strong_candidates(sql: Sql, terms: list[str], filters: dict, *, every: bool
 
 def ranked_ids(sql: Sql, terms: list[str], runs: list[str], filters: dict, frm: str,
                 params: list, every_ids: list[int], *, broad: bool,
-                newest_ids: list[int] | None = None) -> list[int]:
-    """Every candidate's page id in ranking order (see the definition above).
+                newest_ids: list[int] | None = None, offset: int = 0,
+                limit: int | None = None) -> tuple[list[int], int]:
+    """The candidates' page ids in ranking order (see the definition above), from ``offset``
+    (at most ``limit`` of them), and the number of candidates (0 when ``offset`` is past the
+    last one: ask for the first page to know it).
 
     Candidates: the strong matches (every word in the strong fields, ``every_ids``; for
     several typed words also some of them) and the newest SEARCH_RANK_WINDOW matches, or only
@@ -186,5 +189,8 @@ def ranked_ids(sql: Sql, terms: list[str], runs: list[str], filters: dict, frm: 
         "CASE WHEN cov > 0 THEN 0 ELSE score END", "in_force DESC", "published DESC",
         "page_id DESC",
     ]
-    return [row[0] for row in fetch(
-        f"SELECT page_id FROM ({inner}) r ORDER BY {', '.join(order)}", inner_params)]
+    # Only the page's rows come back (the candidates counted beside them), not thousands.
+    page = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
+    rows = fetch(f"SELECT page_id, COUNT(*) OVER () FROM ({inner}) r "
+                 f"ORDER BY {', '.join(order)}{page}", inner_params)
+    return [row[0] for row in rows], (rows[0][1] if rows else 0)

@@ -49,7 +49,9 @@ def search(query: SearchQuery) -> SearchResults:
     backend = public_backend()
     backend.search(query, terms, results)
     for name in query.filters():  # an active facet keeps its other values
-        results.facets[name] = backend.facet_without(query, terms, name)
+        if name not in results.facets_without:
+            results.facets_without[name] = backend.facet_without(query, terms, name)
+        results.facets[name] = results.facets_without[name]
     return results
 
 

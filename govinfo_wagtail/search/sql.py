@@ -76,35 +76,78 @@ class Sql:
         return f"FROM {self.from_} WHERE {' AND '.join(where)}", params
 
 
-@contextmanager
-def plan_for_fulltext(*, walk_dates: bool = False, by_key: bool = False):
+PLANNER_SETTINGS = ("enable_seqscan", "enable_bitmapscan", "enable_hashjoin", "enable_mergejoin")
+
+
+class Planner:
     """PostgreSQL: keep the planner off plans that read every row's tsvector.
 
     The planner does not count the cost of fetching a stored tsvector from TOAST (~20-50 µs a
     row), so for common words it prefers a sequential scan that checks every row (seconds at
-    100,000 items) over the GIN index (milliseconds). With ``walk_dates`` it must walk the date
-    index instead (for queries that match nearly every row). With ``by_key`` joins go through
-    the primary key (the ranking statement: a few thousand candidates, where a hash join
-    would read the whole primary-key index). Scoped to one transaction.
+    100,000 items) over the GIN index (milliseconds). ``use()`` before each statement says
+    what it needs: never a sequential scan; with ``walk_dates`` the date index must be
+    walked (queries that match nearly every row); with ``by_key`` joins go through the
+    primary key (the ranking statement: a few thousand candidates, where a hash join would
+    read the whole primary-key index). Settings are transaction-local (``set_config(...,
+    true)``), changed only when a statement needs other ones, in one statement each time:
+    a search makes few round trips to the server, each of which waits for a core on a busy
+    machine.
+    """
+
+    def __init__(self):
+        self.off: set[str] = set()  # the settings turned off in this transaction
+
+    def use(self, *, walk_dates: bool = False, by_key: bool = False) -> None:
+        off = {"enable_seqscan"}
+        if walk_dates:
+            off.add("enable_bitmapscan")
+        if by_key:
+            off |= {"enable_hashjoin", "enable_mergejoin"}
+        if off != self.off:
+            self._set(off, self.off | off)
+
+    def restore(self) -> None:
+        if self.off:
+            self._set(set(), self.off)
+
+    def _set(self, off: set[str], names: set[str]) -> None:
+        # Off, or back to the value RESET would give (the server's or the session's default).
+        fetch("SELECT set_config(name, CASE WHEN name = ANY(%s) THEN 'off' ELSE reset_val END, "
+              "true) FROM pg_settings WHERE name = ANY(%s)", [sorted(off), sorted(names)])
+        self.off = off
+
+
+class _NoPlanner(Planner):
+    def use(self, *, walk_dates: bool = False, by_key: bool = False) -> None:
+        pass
+
+
+@contextmanager
+def search_transaction():
+    """The statements of one search in one transaction (PostgreSQL), yielding its Planner.
+
+    SET LOCAL outlives a savepoint: inside an enclosing transaction the settings are put
+    back at the end (on an error the rollback undoes them by itself); at the outermost level
+    the commit ends them.
     """
     if connection.vendor != "postgresql":
-        yield
+        yield _NoPlanner()
         return
+    enclosed = connection.in_atomic_block
     with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            if walk_dates:
-                cursor.execute("SET LOCAL enable_bitmapscan = off")
-            if by_key:
-                cursor.execute("SET LOCAL enable_hashjoin = off")
-                cursor.execute("SET LOCAL enable_mergejoin = off")
+        planner = Planner()
+        yield planner
+        if enclosed:
+            planner.restore()
+
+
+@contextmanager
+def plan_for_fulltext(*, walk_dates: bool = False, by_key: bool = False):
+    """One transaction with the planner settings of ``Planner.use`` (the benchmark's floors
+    run their statements under the same settings)."""
+    with search_transaction() as planner:
+        planner.use(walk_dates=walk_dates, by_key=by_key)
         yield
-        # SET LOCAL outlives a savepoint: restore for the rest of an enclosing transaction.
-        # (On an error the rollback undoes the settings by itself.)
-        with connection.cursor() as cursor:
-            for name in ("enable_seqscan", "enable_bitmapscan", "enable_hashjoin",
-                         "enable_mergejoin"):
-                cursor.execute(f"RESET {name}")
 
 
 def about(n: int) -> int:

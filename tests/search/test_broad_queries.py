@@ -67,6 +67,9 @@ def test_body_matches_are_ranked_within_the_newest_window_strong_ones_always(cat
     second = services.search(SearchQuery(q="渔业油价补贴", page_size=5, page=2))
     body = [hit.page.pk for hit in results.hits[3:] + second.hits]
     assert set(body) == newest and results.num_pages == 2 and results.ranked_window == 5
+    # A page past the last ranked one shows the last (the ranking reads only a page's rows).
+    beyond = services.search(SearchQuery(q="渔业油价补贴", page_size=5, page=99))
+    assert beyond.page == 2 and [h.page.pk for h in beyond.hits] == [h.page.pk for h in second.hits]
     repeats = {p.pk: 1 + i % 4 for i, p in enumerate(passing)}
     assert repeats[body[0]] == max(repeats[pk] for pk in newest)
     # Date order reaches every match.
