@@ -109,7 +109,8 @@ def ranked_ids(sql: Sql, terms: list[str], runs: list[str], filters: dict, frm: 
                 f"({', '.join(['%s'] * len(ids))})")
 
     # every_ids: the matches with every word in the strong fields (_run).
-    parts, cand_params = [listed(every_ids or [0])], every_ids or [0]
+    # (a copy: the caller's list must not grow with the other parts' parameters)
+    parts, cand_params = [listed(every_ids or [0])], list(every_ids or [0])
     if len(every_ids) < STRONG_LIMIT:
         # Some of the words in the strong fields: for queries of several typed words (a single
         # typed word's parts, 人民政府 -> 人民 民政 政府, would only add titles with 政府).

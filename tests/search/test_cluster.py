@@ -239,18 +239,20 @@ def test_count_body_for_suggestions():
 @needs_commit
 def test_document_is_the_search_document_row(catalogue, agency, topic):
     page = item(catalogue, "海丰县交通运输局2019年政府信息公开工作年度报告", agency=agency,
-                topic=topic, document_number="海交〔2020〕3号", published=date(2020, 1, 21))
+                topic=topic, document_number="海交〔2020〕3号", summary="依申请公开情况",
+                published=date(2020, 1, 21))
     doc = cluster.document(SearchDocument.objects.get(page_id=page.pk))
     tokens = doc.pop("text").split()
     # Plain tokens on every database (MariaDB's encoded q_交通 are decoded for the cluster)
     assert {"交通", "运输", "年度", "报告", "海丰县"} <= set(tokens)
     assert not any(t.startswith(("q_", "x_")) for t in tokens)
     assert analysis.document_number_token("海交〔2020〕3号") in tokens
-    # The strong fields, decoded alike: own 文号 and title; keywords and agency
+    # The strong fields, decoded alike: own 文号 and title; keywords, summary and agency
     title_tokens = doc.pop("title_text").split()
     assert analysis.document_number_token("海交〔2020〕3号") in title_tokens
     assert {"年度", "报告"} <= set(title_tokens) and "q_年度" not in title_tokens
-    assert "交通" in doc.pop("meta_text").split()
+    meta_tokens = doc.pop("meta_text").split()
+    assert {"交通", "申请"} <= set(meta_tokens) and "年度" not in meta_tokens
     assert doc == {
         "page_id": page.pk, "agency": agency.pk, "topic": topic.pk, "year": 2020,
         "kind": page.content_type_id, "validity": page.validity,
