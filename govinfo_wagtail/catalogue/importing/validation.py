@@ -50,6 +50,9 @@ class ImportRow:
     row: int
     kind: PageKind
     values: dict[str, Any]
+    # The page the model's own validation built and cleaned, taken (once) by the writer
+    # instead of building it again.
+    page: Any = field(default=None, repr=False, compare=False)
 
     @property
     def legacy_key(self) -> str | None:
@@ -270,11 +273,12 @@ class RowParser:
                             "value": excerpt(name), "reason": reason[1]}, "attachments", name)
 
         values["body"] = plain_or_rich_text(values["body"]) if not row_problems else ""
+        page = None
         if kind is not None and not row_problems:
-            self._model_rules(number, kind, values, problem)
+            page = self._model_rules(number, kind, values, problem)
         if kind is None or row_problems:
             return None, row_problems
-        return ImportRow(row=number, kind=kind, values=values), row_problems
+        return ImportRow(row=number, kind=kind, values=values, page=page), row_problems
 
     def _agency(self, text, problem):
         if text:
@@ -314,8 +318,9 @@ class RowParser:
                  "example": topic_path(found[0])}, "category", text)
         return None
 
-    def _model_rules(self, number, kind: PageKind, values, problem) -> None:
-        """The page model's own validation (``full_clean``), reported per column."""
+    def _model_rules(self, number, kind: PageKind, values, problem):
+        """The page model's own validation (``full_clean``), reported per column; returns
+        the page it checked."""
         page = build_page(ImportRow(number, kind, values))
         model = type(page)
         if model not in self._exclude:
@@ -340,6 +345,7 @@ class RowParser:
                     problem(code, _("%(column)s: %(message)s") % {
                         "column": column, "message": message}, key,
                         values.get(key, "") if isinstance(values.get(key), str) else "")
+        return page
 
 
 def build_page(row: ImportRow) -> DisclosurePage:

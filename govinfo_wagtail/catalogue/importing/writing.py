@@ -177,7 +177,9 @@ class BatchWriter:
 
     def _page_for(self, row: ImportRow) -> Page:
         context = self.context
-        page = build_page(row)
+        # The page validation built and cleaned (taken once: a batch written again after a
+        # failure builds its pages afresh).
+        page, row.page = (row.page if row.page is not None else build_page(row)), None
         page.slug = self.slug(page.title)
         page.owner = context.user
         page.live = False
