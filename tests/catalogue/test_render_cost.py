@@ -26,8 +26,8 @@ from tests.conftest import add_draft, add_live
 
 pytestmark = pytest.mark.django_db
 
-# Measured on SQLite, PostgreSQL and MariaDB when set (a disclosure page 13, a listing 16,
-# the home page's columns 4): a bound someone notices, not a snapshot of every query.
+# Measured on SQLite when set (a disclosure page 12-13, a listing 16, the home page's columns
+# 4) and holding on PostgreSQL and MariaDB: a bound someone notices, not every query.
 ITEM_QUERIES = 13
 LISTING_QUERIES = 16
 HOME_QUERIES = 4
