@@ -74,6 +74,9 @@ def _released_by_schedule(instance, raw: bool) -> bool:
     record = records.filter(released_at__isnull=True).order_by("-pk").first()
     if record is None or not _due_as_approved(instance, record.revision):
         return False
+    from .release import check_again_at_go_live
+
+    check_again_at_go_live(instance, record)  # 三同步 and other checks on other pages
     instance._govinfo_scheduled_record = record
     return True
 

@@ -40,6 +40,11 @@ RELEASE_CHECK_HOOK = "govinfo_release_check"
 AFTER_REVIEW_HOOK = "govinfo_release_after_review"
 
 _releasing: ContextVar[frozenset[int]] = ContextVar("govinfo_releasing", default=frozenset())
+# While a scheduled release is checked again at its time: the other pages due in that run.
+_due: ContextVar[frozenset[int]] = ContextVar("govinfo_due", default=frozenset())
+# A release check that reads other pages (their status) sets this attribute to True: it runs
+# again when Wagtail's scheduler makes a revision approved for later live.
+DEPENDS_ON_OTHER_PAGES = "govinfo_depends_on_other_pages"
 
 
 class ReleaseReason(models.TextChoices):
@@ -91,6 +96,21 @@ class ReleaseBlocked(ReleaseRefused):
             "title": page.title, "count": len(self.findings),
             "findings": "; ".join(str(f.message) for f in self.findings[:5])},
             code="blocking_findings")
+
+
+class ReleaseDeferred(ReleaseRefused):
+    """A scheduled release that must wait for another page due in the same run (a policy
+    before its interpretation): ``publish_scheduled`` tries it again after the others."""
+
+    def __init__(self, page, message=None, *, revision=None, code="deferred"):
+        super().__init__(page, message, code=code)
+        self.revision = revision
+
+
+def is_due_now(page_id: int | None) -> bool:
+    """True while a scheduled release is checked again and ``page_id`` is due in the same
+    run of the scheduler (approved for a time that has come, not live yet)."""
+    return page_id is not None and page_id in _due.get()
 
 
 def is_being_released(page_id: int | None) -> bool:
@@ -298,6 +318,33 @@ def _issue_index_number(page) -> IndexNumber:
             "agency its own code, then release again.") % {
             "title": page.title, "code": page.agency.index_code if page.agency_id else "-"},
             code="index_number_taken") from exc
+
+
+def check_again_at_go_live(page, record: ReleaseRecord) -> None:
+    """Wagtail's scheduler is about to make ``record``'s revision live: run again the release
+    checks that depend on other pages (their status may have changed since the approval: a
+    policy taken down). Raises :class:`ReleaseRefused`, or :class:`ReleaseDeferred` when the
+    page waits for another page due in the same run."""
+    checks = [c for c in hooks.get_hooks(RELEASE_CHECK_HOOK)
+              if getattr(c, DEPENDS_ON_OTHER_PAGES, False)]
+    if not checks:
+        return
+    due = set(ReleaseRecord.objects.filter(
+        released_at__isnull=True, revision__approved_go_live_at__lte=timezone.now(),
+    ).exclude(page_id=page.pk).values_list("page_id", flat=True))
+    revision = record.revision
+    token = _due.set(frozenset(due))
+    try:
+        for check in checks:
+            try:
+                check(revision=revision, page=page, reason=ReleaseReason(record.reason),
+                      user=record.user, overrides={}, override_reason="", content=None,
+                      batch=None)
+            except ReleaseDeferred as exc:
+                exc.revision = revision
+                raise
+    finally:
+        _due.reset(token)
 
 
 def complete_scheduled_release(page, record: ReleaseRecord) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from ..core.import_kinds import PageKind, Problem, register_page_kind
@@ -75,7 +76,17 @@ def prepare_interpretation(page, row, context) -> None:
     links, seen = [], set()
     for target in _targets(row.values.get("interprets", "")):
         # Earlier rows were saved in this transaction, so they are found like existing pages.
-        for pk in _find_existing(target, context.parent)[:1]:
+        found = _find_existing(target, context.parent)
+        if not found:
+            # Checked before the import: the policy was in an earlier row, which was not
+            # imported (its release was blocked). Without it, the interpretation would go
+            # live with no link, before its policy.
+            raise ValidationError(_(
+                "%(column)s “%(value)s”: the policy document of an earlier row was not "
+                "imported, so this interpretation was not imported either. Import the policy "
+                "first.") % {"column": context.column_name("interprets"), "value": target},
+                code="interprets_not_imported")
+        for pk in found[:1]:
             if pk not in seen:
                 seen.add(pk)
                 links.append(InterpretedPolicy(policy_id=pk))

@@ -22,7 +22,14 @@ from wagtail import hooks
 from wagtail.models import Page
 
 from ..conf import govinfo_settings
-from ..core.release import RELEASE_CHECK_HOOK, ReleaseRefused, is_being_released
+from ..core.release import (
+    DEPENDS_ON_OTHER_PAGES,
+    RELEASE_CHECK_HOOK,
+    ReleaseDeferred,
+    ReleaseRefused,
+    is_being_released,
+    is_due_now,
+)
 from .models import (
     InterpretationPage,
     InterpretedPolicy,
@@ -42,12 +49,15 @@ class PolicyReleaseRefused(ReleaseRefused):
 @hooks.register(RELEASE_CHECK_HOOK, order=RELEASE_RULES_ORDER)
 def release_together(*, revision, page, content=None, **kwargs) -> None:
     """The release check: the rules, on the version being released. A revision approved for
-    a later time (``go_live_at``) is checked when it is approved, as if it went live then;
-    Wagtail's scheduler, which makes it live at that time, does not check it again (a policy
-    taken down in between is not seen: docs/review-guarantees.md)."""
+    a later time (``go_live_at``) is checked when it is approved, as if it went live then,
+    and again when Wagtail's scheduler makes it live (it depends on other pages: a policy
+    may have been taken down in between)."""
     if not isinstance(page, policy_page_models()):
         return
     check_release_rules(content if content is not None else revision.as_object())
+
+
+setattr(release_together, DEPENDS_ON_OTHER_PAGES, True)
 
 
 def check_release_rules(page: PolicyDocumentPage | InterpretationPage) -> None:
@@ -55,6 +65,11 @@ def check_release_rules(page: PolicyDocumentPage | InterpretationPage) -> None:
     go live now."""
     if isinstance(page, InterpretationPage):
         waiting = [p for p in page.get_policies() if not (p.live or is_being_released(p.pk))]
+        if waiting and all(is_due_now(p.pk) for p in waiting):
+            # At its time, with its policy due in the same run: after the policy.
+            raise ReleaseDeferred(page, gettext(
+                "“%(title)s” waits for “%(policy)s”, due at the same time.")
+                % {"title": page.title, "policy": waiting[0].title})
         if waiting:
             raise PolicyReleaseRefused(page, gettext(
                 "“%(title)s” cannot go live before the policy it interprets: “%(policy)s” is "
@@ -84,6 +99,6 @@ def _interpretations_live_or_releasing(policy_id: int) -> bool:
         return True
     # Links added in a draft are only in the revision that is being released.
     links = draft_links()
-    return any(is_being_released(pk) for pk in linked | {
+    return any(is_being_released(pk) or is_due_now(pk) for pk in linked | {
         i for i, policies in links.items() if policy_id in policies
     })

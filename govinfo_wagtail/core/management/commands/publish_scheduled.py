@@ -6,15 +6,22 @@ say) is refused by the guard, and would stop every page due after it. This comma
 before Wagtail's because the package's apps come first in ``INSTALLED_APPS``, clears such
 schedules first, and if a release is still refused, logs it and runs the loop again: one
 refused page never stops the others.
+
+At its time, a release approved for later is checked again by the release checks that depend
+on other pages (三同步: the policy of an interpretation may have been taken down meanwhile):
+the guard runs them before the page row is saved. A page refused then is left not live, its
+schedule cleared, and the refusal logged; a page that waits for another page due in the same
+run (an interpretation for its policy) is tried again after the others.
 """
 
 import logging
 
+from django.utils import timezone
 from wagtail.management.commands.publish_scheduled import Command as WagtailCommand
 from wagtail.models import Revision
 
 from ...guard import clear_unapproved_schedules
-from ...release import ReleaseRefused
+from ...release import ReleaseDeferred, ReleaseRefused
 
 logger = logging.getLogger("govinfo_wagtail.integrity")
 
@@ -29,10 +36,17 @@ class Command(WagtailCommand):
         cleared = clear_unapproved_schedules()
         if cleared:
             self.stderr.write(f"Cleared {cleared} schedule(s) that review did not approve.")
-        # Each refusal clears the refused page's schedules, so this ends.
-        for _ in range(Revision.objects.filter(approved_go_live_at__isnull=False).count() + 1):
+        # Each refusal clears the refused page's schedules, and a page is deferred at most
+        # once for each page it waits for, so this ends.
+        due = Revision.objects.filter(approved_go_live_at__isnull=False).count()
+        for _ in range(2 * due + 1):
             try:
                 return super().handle(*args, **options)
+            except ReleaseDeferred as exc:
+                # After the pages it waits for: they are due earlier.
+                Revision.objects.filter(pk=exc.revision.pk).update(
+                    approved_go_live_at=timezone.now())
+                logger.info("Scheduled release of page %s deferred: %s", exc.page.pk, exc)
             except ReleaseRefused as exc:
                 Revision.objects.filter(object_id=str(exc.page.pk),
                                         approved_go_live_at__isnull=False).update(
