@@ -282,6 +282,7 @@ class ImportJob(models.Model):
         RUNNING = "running", _("Running")
         INTERRUPTED = "interrupted", _("Interrupted")
         COMPLETED = "completed", _("Completed")
+        ROLLING_BACK = "rolling_back", _("Rolling back")
         ROLLED_BACK = "rolled_back", _("Rolled back")
 
     catalogue = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="+")

@@ -1,6 +1,8 @@
 """Import jobs as a security boundary: a job runs once however often it is started, the
 worker re-checks the starter's right for every job, and importers see only their own jobs."""
 
+from io import StringIO
+
 import pytest
 from django.contrib.auth.models import Group
 
@@ -112,6 +114,63 @@ def test_two_commands_resuming_one_job_write_each_row_once(
     job.refresh_from_db()
     assert job.state == ImportJob.State.COMPLETED and not job.error
     assert titles() == TITLES
+
+
+def test_a_rollback_while_the_job_runs_stops_it_and_leaves_nothing(
+        importer, catalogue, agency, topic, monkeypatch):
+    """``govinfo_import --rollback`` between two batches of a running job: the run writes no
+    further batch and does not mark the job completed; everything it wrote is removed."""
+    job = queue_job(csv_bytes(rows(agency, topic)), "items.csv", parent=catalogue,
+                    user=importer, publish=True, reason="从旧系统迁移", total_rows=4)
+    removed = []
+
+    def the_rollback_command(job):
+        if not removed:
+            removed.append(jobs.rollback_job(ImportJob.objects.get(pk=job.pk)))
+
+    small_batches(monkeypatch, the_rollback_command)
+    job = run_queued_job(job.pk)
+    assert removed == [2]  # the first batch
+    assert job.state == ImportJob.State.ROLLED_BACK
+    assert not CatalogueItemPage.objects.exists()
+
+
+def test_a_rolled_back_queued_job_is_not_started_by_the_worker(
+        importer, catalogue, agency, topic):
+    job = queue_job(csv_bytes(rows(agency, topic)), "items.csv", parent=catalogue,
+                    user=importer, publish=False, total_rows=4)
+    assert jobs.rollback_job(job) == 0
+    job = run_queued_job(job.pk)
+    assert job.state == ImportJob.State.ROLLED_BACK
+    assert not CatalogueItemPage.objects.exists()
+
+
+def test_a_rollback_that_finds_the_job_moved_on_removes_nothing(
+        importer, catalogue, agency, topic):
+    """The rollback read the job, then the running import committed another batch (it held
+    the job's row meanwhile): the rollback stops and says so; nothing is removed."""
+    from django.core.management import CommandError, call_command
+
+    data = csv_bytes(rows(agency, topic))
+
+    def killed(job):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        jobs.run_job(data, "items.csv", jobs.check_file(data, "items.csv", parent=catalogue),
+                     user=importer, batch_rows=2, after_batch=killed)
+    job = ImportJob.objects.get()
+    ImportJob.objects.filter(pk=job.pk).update(next_row=job.next_row + 1)  # moved on
+    with pytest.raises(jobs.JobTaken):
+        jobs.rollback_job(job)
+    assert len(titles()) == 2
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.INTERRUPTED
+    call_command("govinfo_import", "unused.csv", "--rollback", str(job.pk), stdout=StringIO())
+    assert not CatalogueItemPage.objects.exists()
+    with pytest.raises(CommandError) as exc:
+        call_command("govinfo_import", "unused.csv", "--rollback", str(job.pk))
+    assert "rolled back already" in str(exc.value) or "已" in str(exc.value)
 
 
 # -- 9: the right, re-checked for every job -----------------------------------------------

@@ -192,6 +192,7 @@ def rollback_job(job, *, chunk: int = 500) -> int:
     from django.contrib.contenttypes.models import ContentType
 
     base_type = ContentType.objects.get_for_model(page_type)
+    _claim_for_rollback(job)
     removed = 0
     while True:
         ids = list(ImportedItem.objects.filter(created_by_job=job)
@@ -216,6 +217,22 @@ def rollback_job(job, *, chunk: int = 500) -> int:
     ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.ROLLED_BACK,
                                                finished_at=timezone.now())
     return removed
+
+
+def _claim_for_rollback(job) -> None:
+    """Take the job from the state and position it was read in to ``rolling_back`` with one
+    conditional UPDATE: a run between batches finds its job taken at its next batch and
+    stops (it writes nothing more), a queued job is no longer started by the worker, and a
+    run inside a batch (which holds the job's row) has moved it on, so this rollback stops
+    instead (:class:`JobTaken`; run it again). A rollback that was itself interrupted is
+    taken up again from ``rolling_back``."""
+    from ..models import ImportJob
+
+    taken = ImportJob.objects.filter(pk=job.pk, state=job.state, next_row=job.next_row).exclude(
+        state=ImportJob.State.ROLLED_BACK).update(state=ImportJob.State.ROLLING_BACK)
+    if not taken:
+        raise JobTaken(job)
+    job.state = ImportJob.State.ROLLING_BACK
 
 
 def _remove_index_numbers(page_ids: list[int]) -> None:

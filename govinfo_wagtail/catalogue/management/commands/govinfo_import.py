@@ -191,7 +191,12 @@ class Command(BaseCommand):
         job = ImportJob.objects.filter(pk=job_id).first()
         if job is None:
             raise CommandError(_("There is no import job %(job)d.") % {"job": job_id})
-        removed = jobs.rollback_job(job)
+        if job.state == ImportJob.State.ROLLED_BACK:
+            raise CommandError(_("Import job %(job)d was rolled back already.") % {"job": job_id})
+        try:
+            removed = jobs.rollback_job(job)
+        except jobs.JobTaken as exc:
+            raise CommandError(exc.message) from exc
         self.stdout.write(self.style.SUCCESS(_(
             "Import job %(job)d rolled back: %(count)d pages removed.") % {
             "job": job_id, "count": removed}))
