@@ -3,6 +3,7 @@ guarded whatever its Python class, and the public only ever sees released revisi
 
 import json
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.contrib.auth.models import Group
@@ -384,3 +385,11 @@ def test_a_refused_scheduled_release_does_not_stop_the_pages_due_after_it(users,
     call_command("publish_scheduled")
     assert not is_live(first)
     assert is_live(draft)
+    # The refused approval is void: a schedule put back by a raw update is not approved by it.
+    assert not ReleaseRecord.objects.filter(page=first, released_at__isnull=True).exists()
+    Revision.objects.filter(pk=first.latest_revision_id).update(
+        approved_go_live_at=timezone.now() - timedelta(minutes=1))
+    call_command("publish_scheduled", stderr=StringIO())
+    assert not is_live(first)
+    assert not Revision.objects.filter(object_id=str(first.pk),
+                                       approved_go_live_at__isnull=False).exists()

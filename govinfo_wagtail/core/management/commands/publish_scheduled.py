@@ -21,6 +21,7 @@ from wagtail.management.commands.publish_scheduled import Command as WagtailComm
 from wagtail.models import Revision
 
 from ...guard import clear_unapproved_schedules
+from ...models import ReleaseRecord
 from ...release import ReleaseDeferred, ReleaseRefused
 
 logger = logging.getLogger("govinfo_wagtail.integrity")
@@ -51,5 +52,9 @@ class Command(WagtailCommand):
                 Revision.objects.filter(object_id=str(exc.page.pk),
                                         approved_go_live_at__isnull=False).update(
                     approved_go_live_at=None)
+                # The refused approval is void: a schedule put back later (a raw update)
+                # must not find it and count as approved.
+                ReleaseRecord.objects.filter(page_id=exc.page.pk, released_at__isnull=True,
+                                             go_live_at__isnull=False).delete()
                 logger.warning("Scheduled release of page %s refused: %s", exc.page.pk, exc)
                 self.stderr.write(f"Refused: page {exc.page.pk}: {exc}")
