@@ -39,7 +39,8 @@ from wagtail.documents.models import AbstractDocument
 from wagtail.models import Page, ReferenceIndex, Revision
 
 from .document_uses import DisclosureDocumentUse
-from .models import DisclosurePage
+from .models import ReleasedPageMixin, released_revision_exists
+from .released import released_page_models
 
 # Bounds on the work of one request (a document attached to very many pages is unusual).
 _MAX_PAGES_CHECKED = 50
@@ -109,7 +110,9 @@ def record_uses(page_id: int, revision_id: int | None, document_ids: Iterable[in
 
 
 def _disclosure_model(model) -> type | None:
-    if isinstance(model, type) and issubclass(model, DisclosurePage):
+    """The page type, if it goes live only through the release service (disclosure pages,
+    the disclosure guide, the statutory content page): its documents follow this rule."""
+    if isinstance(model, type) and issubclass(model, ReleasedPageMixin):
         return model
     return None
 
@@ -162,8 +165,8 @@ def rebuild_document_uses(log=None) -> int:
     upgrade from a version without the record; idempotent). Returns the revisions read."""
     models_by_ct = {
         ct.pk: ct.model_class()
-        for ct in ContentType.objects.filter(
-            pk__in=DisclosurePage.objects.values("content_type_id").distinct())
+        for ct in ContentType.objects.get_for_models(
+            *released_page_models(), for_concrete_models=False).values()
     }
     count = 0
     revisions = (Revision.objects.filter(content_type_id__in=list(models_by_ct))
@@ -177,7 +180,8 @@ def rebuild_document_uses(log=None) -> int:
         count += 1
         if log and count % 1000 == 0:
             log(count)
-    for page in DisclosurePage.objects.specific().iterator(chunk_size=200):
+    for page in (Page.objects.filter(content_type_id__in=list(models_by_ct)).specific()
+                 .iterator(chunk_size=200)):
         record_page_row(page)
     return count
 
@@ -190,10 +194,12 @@ def is_disclosure_document(document) -> bool:
 
 
 def _live_pages_using(document):
-    """Released disclosure pages whose live revision refers to the document."""
+    """Live pages of a released type, with a release record of their live revision, whose
+    live revision refers to the document."""
     revisions = DisclosureDocumentUse.objects.filter(
         document_id=document.pk, revision__isnull=False).values("revision_id")
-    return DisclosurePage.objects.released().filter(live_revision_id__in=revisions)
+    return Page.objects.live().filter(live_revision_id__in=revisions).filter(
+        released_revision_exists())
 
 
 def _used_by_live_host_content(document) -> bool:
@@ -205,9 +211,10 @@ def _used_by_live_host_content(document) -> bool:
         return True
     page_ids = [int(pk) for pk in references.filter(base_content_type=page_type)
                 .values_list("object_id", flat=True)[:_MAX_PAGES_CHECKED]]
+    released_types = ContentType.objects.get_for_models(
+        *released_page_models(), for_concrete_models=False).values()
     return (Page.objects.live().filter(pk__in=page_ids)
-            .exclude(pk__in=DisclosurePage.objects.filter(pk__in=page_ids).values("pk"))
-            .exists())
+            .exclude(content_type__in=list(released_types)).exists())
 
 
 def _request_passes_a_restriction(pages, request) -> bool:

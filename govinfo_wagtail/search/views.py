@@ -17,6 +17,7 @@ from ..core import public
 from ..core.frontcache import mark_public
 from ..core.language import public_language
 from ..core.models import Agency, Topic, Validity
+from ..core.released import shown_to_public
 from ..text import analysis
 from . import services
 from .services import MAX_PAGE_SIZE, SearchQuery, SearchUnavailable
@@ -247,11 +248,12 @@ def facet_links(query: SearchQuery, facets: dict[str, list[dict]]) -> tuple[list
 
 
 def _settings_page_url(request, field: str) -> str:
-    """The URL of a live, public page chosen in the public site settings, or ""."""
+    """The URL of a page chosen in the public site settings that the public may see (live,
+    public, released if of a released type), or ""."""
     config = public.site_settings(request)
     page_id = getattr(config, f"{field}_id", None)
     if page_id:
-        target = Page.objects.live().public().filter(pk=page_id).first()
+        target = shown_to_public(Page.objects.filter(pk=page_id)).first()
         if target is not None:
             return target.get_url(request) or ""
     return ""

@@ -173,6 +173,23 @@ def test_a_rollback_that_finds_the_job_moved_on_removes_nothing(
     assert "rolled back already" in str(exc.value) or "已" in str(exc.value)
 
 
+def test_a_rollback_while_the_worker_validates_keeps_its_state(
+        importer, catalogue, agency, topic, monkeypatch):
+    """The worker holds the job (running) and is still checking it when a rollback claims
+    it; the worker's refusal that follows does not relabel the rolled-back job."""
+    job = queue_job(csv_bytes(rows(agency, topic)), "items.csv", parent=catalogue,
+                    user=importer, publish=False, total_rows=4)
+
+    def rolled_back_meanwhile(user):
+        jobs.rollback_job(ImportJob.objects.get(pk=job.pk))
+        return False  # and the right is gone: the worker stops
+
+    monkeypatch.setattr(background, "can_import_published", rolled_back_meanwhile)
+    job = run_queued_job(job.pk)
+    assert job.state == ImportJob.State.ROLLED_BACK
+    assert not CatalogueItemPage.objects.exists()
+
+
 # -- 9: the right, re-checked for every job -----------------------------------------------
 
 @pytest.mark.parametrize("publish", [False, True])

@@ -98,3 +98,20 @@ def test_host_overrides_one_block_of_the_base_template(client, catalogue, tmp_pa
     # The rest of the package's base is still there.
     assert soup.select_one("main#govinfo-main h1").text == catalogue.title
     assert soup.select_one("a.govinfo-skip") is not None
+
+
+def test_no_results_page_links_the_on_request_page_only_while_the_public_may_see_it(
+        client, section):
+    """The no-results page's 依申请公开 link follows the navigation's rule: a page of a
+    released type that is live without a release record is not linked (it answers 404)."""
+    from govinfo_wagtail.core.models import ReleaseRecord
+
+    page = section["on_request"]
+    page = add_live(page.get_parent(), CatalogueItemPage(
+        title="依申请公开指引", agency=section["guide"].agency))
+    section["config"].on_request_page = page
+    section["config"].save()
+    url = "/govinfo/search/?q=绝无此词的检索"
+    assert page.url in client.get(url).content.decode()
+    ReleaseRecord.objects.filter(page_id=page.pk).delete()
+    assert page.url not in client.get(url).content.decode()

@@ -416,3 +416,21 @@ def test_the_upgrade_reason_is_not_a_door(page_draft):
     with pytest.raises(ValueError):
         release(page_draft.get_latest_revision(), reason=ReleaseReason.UPGRADE)
     assert not is_live(page_draft)
+
+
+def test_a_document_linked_from_a_draft_is_not_served_until_the_page_is_released(
+        kind, catalogue, agency, setup_done):
+    """A document linked in the guide's or the statutory page's rich text follows the rule
+    of disclosure attachments: a 404 while only a draft refers to it, public once released,
+    and not public through a page live without a release record."""
+    from tests.core.test_document_serving import make_document, status
+
+    linked = make_document("指南附件")
+    link = f'<p>见<a linktype="document" id="{linked.pk}">附件</a></p>'
+    field = "obtaining" if kind == "guide" else "intro"
+    page = add_draft(catalogue, new_page(kind, agency, **{field: link}))
+    assert status(linked) == 404
+    release(page.get_latest_revision(), reason=ReleaseReason.TEST)
+    assert status(linked) == 200
+    ReleaseRecord.objects.filter(page_id=page.pk).delete()  # live, record lost
+    assert status(linked) == 404

@@ -203,3 +203,19 @@ def test_report_is_filed_under_the_agency_of_its_page(client, catalogue, agency,
     only = client.get(index, {"agency": other.pk}).content.decode()
     assert "/xxgk/ys/" in only and "/xxgk/jgzn/" not in only
     assert other.name in client.get(index).content.decode()  # the agency column
+
+
+def test_a_malformed_or_encoded_address_is_kept_and_filed_without_a_500(
+        client, catalogue, agency):
+    """What a visitor pastes is kept as typed: an address urlsplit cannot read is a report
+    without an agency, and a percent-encoded Chinese path finds its page's agency."""
+    from govinfo_wagtail.catalogue.models import CatalogueItemPage
+    from tests.conftest import add_live
+
+    add_live(catalogue, CatalogueItemPage(title="机构职能", slug="机构职能", agency=agency))
+    for url in ("http://[::1", "http://[zz]/xxgk/"):
+        assert post(client, page_url=url).status_code == 200
+    assert post(client, page_url="/xxgk/%E6%9C%BA%E6%9E%84%E8%81%8C%E8%83%BD/").status_code == 200
+    agencies = dict(ErrorReport.objects.values_list("page_url", "agency_id"))
+    assert agencies == {"http://[::1": None, "http://[zz]/xxgk/": None,
+                        "/xxgk/%E6%9C%BA%E6%9E%84%E8%81%8C%E8%83%BD/": agency.pk}

@@ -104,11 +104,13 @@ def run_queued_job(job_id: int):
     parent = job.catalogue.specific
 
     def stop(message: str, report: list[str] | None = None):
-        job.state = ImportJob.State.INTERRUPTED
         job.error = message[:2000]
         if report:
             job.report = (job.report + report)[:REPORT_LINES]
-        job.save(update_fields=["state", "error", "report"])
+        # Only while this run holds the job: a rollback claimed meanwhile keeps its state.
+        ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.RUNNING).update(
+            state=ImportJob.State.INTERRUPTED, error=job.error, report=job.report)
+        job.refresh_from_db()
         return job
 
     try:

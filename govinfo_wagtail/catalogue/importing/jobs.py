@@ -145,18 +145,20 @@ def run_job(source: Source, filename: str, run: JobRun, *, user=None, reason="",
         raise
     if context.unmapped_urls:
         job.report += [str(p) for p in context.unmapped_urls][:REPORT_LINES]
+    # One transaction from the claim to the completed state: it holds the job's row, so a
+    # rollback claimed meanwhile waits, then finds the job completed and rolls all of it back.
     with transaction.atomic():
         _claim_batch(job, job.next_row)  # no other run has moved the job on
-    if job.publish:
-        from ...core.models import ReleaseRecord
+        if job.publish:
+            from ...core.models import ReleaseRecord
 
-        held = ReleaseRecord.objects.filter(
-            page_id__in=_created_pages(job), released_at__isnull=True,
-            go_live_at__isnull=True).values_list("pk", flat=True)
-        complete_held_releases(list(held))
-    job.state, job.error = ImportJob.State.COMPLETED, ""
-    job.finished_at = timezone.now()
-    job.save()
+            held = ReleaseRecord.objects.filter(
+                page_id__in=_created_pages(job), released_at__isnull=True,
+                go_live_at__isnull=True).values_list("pk", flat=True)
+            complete_held_releases(list(held))
+        job.state, job.error = ImportJob.State.COMPLETED, ""
+        job.finished_at = timezone.now()
+        job.save()
     return job
 
 
