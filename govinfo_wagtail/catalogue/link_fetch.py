@@ -26,6 +26,8 @@ import threading
 from dataclasses import dataclass
 from urllib.parse import quote, urljoin, urlsplit
 
+from ..core.client_ip import networks
+
 REDIRECTS = {301, 302, 303, 307, 308}
 USER_AGENT = "govinfo-wagtail link checker (+broken-link monitor of a government website)"
 
@@ -51,15 +53,38 @@ class Refused(Exception):
 
 
 def parse_networks(values) -> list:
-    return [ipaddress.ip_network(str(v), strict=False) for v in values or []]
+    """The allowed networks (bad entries left out: system check govinfo_core.E002)."""
+    return list(networks(values))
+
+
+# NAT64 prefixes (RFC 6052, RFC 8215): on an IPv6-only network with DNS64 an address in
+# them reaches the IPv4 address in its last 32 bits.
+_NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+
+
+def _embedded_ipv4(ip):
+    """The IPv4 address an IPv6 address carries to the IPv4 network (mapped, 6to4, Teredo,
+    NAT64, IPv4-compatible), or None."""
+    if ip.version != 6:
+        return None
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip.sixtofour is not None:
+        return ip.sixtofour
+    if ip.teredo is not None:
+        return ip.teredo[1]
+    if any(ip in net for net in _NAT64) or (int(ip) >> 32 == 0 and int(ip) > 1):
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
 
 
 def address_allowed(address: str, allowed_networks) -> bool:
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if ip.version == 6 and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    ip = _embedded_ipv4(ip) or ip
     if any(ip.version == net.version and ip in net for net in allowed_networks):
         return True
+    if ip.version == 6 and ip.is_site_local:
+        return False
     return ip.is_global and not ip.is_multicast
 
 
@@ -78,8 +103,10 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
         self._address = address
 
     def connect(self):
-        sock = socket.create_connection((self._address, self.port), self.timeout)
-        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+        # The raw socket is ``self.sock`` during the handshake, so the request's watchdog
+        # can shut a handshake that a server drips out.
+        self.sock = socket.create_connection((self._address, self.port), self.timeout)
+        self.sock = self._context.wrap_socket(self.sock, server_hostname=self.host)
 
 
 class LinkChecker:

@@ -61,8 +61,9 @@ def check_translations_come_first(app_configs=None, **kwargs):
 
 @checks.register(checks.Tags.security)
 def check_trusted_proxies(app_configs=None, **kwargs):
-    """GOVINFO_TRUSTED_PROXIES (and GOVINFO_HEALTH_ALLOWED) hold addresses and networks; a
-    bad entry is left out, so its proxy's visitors would all share one address."""
+    """GOVINFO_TRUSTED_PROXIES, _HEALTH_ALLOWED and _LINK_CHECK_ALLOWED_NETWORKS hold
+    addresses and networks; a bad entry is left out (behind a proxy left out, its visitors
+    would all share one address)."""
     from ..conf import govinfo_settings
     from .client_ip import invalid_entries
 
@@ -73,7 +74,7 @@ def check_trusted_proxies(app_configs=None, **kwargs):
             hint=_("Write addresses (127.0.0.1, ::1) or networks (10.0.0.0/8)."),
             id="govinfo_core.E002",
         )
-        for name in ("TRUSTED_PROXIES", "HEALTH_ALLOWED")
+        for name in ("TRUSTED_PROXIES", "HEALTH_ALLOWED", "LINK_CHECK_ALLOWED_NETWORKS")
         for entry in invalid_entries(getattr(govinfo_settings, name))
     ]
 

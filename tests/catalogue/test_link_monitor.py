@@ -127,7 +127,12 @@ def test_private_and_local_addresses_are_refused_by_default(server):
                 f"http://[::ffff:127.0.0.1]:{port}/ok", f"http://0.0.0.0:{port}/ok",
                 "http://10.1.2.3/", "http://192.168.1.1/", "http://172.16.0.1/",
                 "http://169.254.169.254/latest/meta-data/", "http://100.64.0.1/",
-                "http://[fd00::1]/", "http://[fe80::1]/", "http://224.0.0.1/"):
+                "http://[fd00::1]/", "http://[fe80::1]/", "http://224.0.0.1/",
+                # IPv6 addresses that reach a private IPv4 address: NAT64, 6to4, Teredo,
+                # IPv4-compatible; and site-local.
+                "http://[64:ff9b::a9fe:a9fe]/", "http://[64:ff9b:1::a00:1]/",
+                "http://[2002:a9fe:a9fe::1]/", "http://[::a9fe:a9fe]/",
+                "http://[2001:0:4136:e378:8000:63bf:f5ff:fffe]/", "http://[fec0::1]/"):
         assert checker.check(url).error == "address_refused", url
     assert Handler.hits == []  # no request reached the server
     for url in ("ftp://example.org/", "file:///etc/passwd", "gopher://127.0.0.1:70/"):
@@ -272,3 +277,4 @@ def test_command_runs_and_can_skip_external_links(linked_site, capsys):
     assert Handler.hits == []
     call_command("govinfo_check_links", "--enqueue")  # the immediate backend in tests
     assert BrokenLink.objects.filter(kind="external").count() == 3
+

@@ -7,6 +7,8 @@ import time
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from django.test import override_settings
 from django_otp.oath import TOTP
 
@@ -95,7 +97,13 @@ def test_what_the_step_needs_is_not_sent_to_the_step(client, admin, enrolled):
     assert client.get(VERIFY).status_code == 200
     static = client.get("/static/wagtailadmin/js/core.js")
     assert static.status_code == 200
-    static.close()
+    # Closing a streamed answer sends request_finished, whose close_old_connections would
+    # close the test's database connection inside its transaction (PostgreSQL, MariaDB).
+    request_finished.disconnect(close_old_connections)
+    try:
+        static.close()
+    finally:
+        request_finished.connect(close_old_connections)
     assert client.post("/admin/logout/").status_code == 302
     assert not client.get("/admin/").wsgi_request.user.is_authenticated
     wagtail_login(client)
