@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpResponseForbidden
+from django.http import HttpResponseForbidden, JsonResponse
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
 from django.utils.cache import add_never_cache_headers
@@ -49,6 +49,24 @@ def _exempt(path: str) -> bool:
     return static.startswith("/") and static != "/" and path.startswith(static)
 
 
+def _refuse_bearer_token(request):
+    """A bearer token of Wagtail's API v3 cannot show a second factor: the token of an
+    account that must pass one is refused (403 JSON), so a password alone never acts
+    through the API. Unknown tokens are left to the API (its own 401)."""
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    if not header.startswith("Bearer ") or not govinfo_settings.ADMIN_OTP_REQUIRED:
+        return None
+    from wagtail.models import APIToken
+
+    token = (APIToken.objects.select_related("user")
+             .filter(key_hash__in=APIToken.candidate_key_hashes(header[7:].strip()),
+                     revoked_at__isnull=True).first())
+    if token is None or not otp_required_for(token.user):
+        return None
+    return JsonResponse({"detail": _("This account must pass the second factor; its API "
+                                     "tokens are refused.")}, status=403)
+
+
 class AdminAccountMiddleware:
     """Put after ``django_otp.middleware.OTPMiddleware`` (and the messages middleware)."""
 
@@ -56,6 +74,9 @@ class AdminAccountMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        refused = _refuse_bearer_token(request)
+        if refused is not None:
+            return refused
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             response = self._check(request, user)
