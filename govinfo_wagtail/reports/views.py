@@ -42,7 +42,9 @@ def report_context(page, request, *, for_pdf: bool = False) -> dict[str, Any]:
             "html": sanitise_html(expand_db_html(section["text"] or "")),
             "table_html": render_display_table(fmt, table, page.tables) if table else "",
         })
-    reports = [r for r in agency_reports(page) if r.year <= page.year]
+    # One query for the charts and the agency section (the list is the section's).
+    agency_section = list(agency_reports(page))
+    reports = [r for r in agency_section if r.year <= page.year]
     if page.pk and page.live and page not in reports:
         reports.append(page)
     # The page itself with its current values (a preview or a newer revision).
@@ -57,7 +59,7 @@ def report_context(page, request, *, for_pdf: bool = False) -> dict[str, Any]:
         "report_format": fmt,
         "sections": sections,
         "charts": charts,
-        "other_reports": agency_reports(page) if not for_pdf else [],
+        "other_reports": agency_section if not for_pdf else [],
         "pdf": pdf if pdf is not None and pdf.file else None,
         "pdf_url": _subpage_url(page, request, "pdf") if pdf is not None and pdf.file else "",
         "downloads": [(ext.upper() if ext != "xlsx" else "Excel (.xlsx)", ext,
