@@ -149,11 +149,17 @@ def test_a_scheduled_interpretation_of_a_draft_policy_is_refused_when_it_is_appr
     assert not is_live(interpretation)
 
 
-def test_an_interpretation_approved_for_later_waits_if_its_policy_comes_down_meanwhile(
-        catalogue, agency, policy, interpretation):
+def _live_pair_and_a_later_interpretation(catalogue, agency, policy, interpretation):
+    """Release the pair now and approve a second interpretation for an hour later."""
     release([latest(policy), latest(interpretation)], reason=ReleaseReason.TEST)
     later = new_interpretation(catalogue, agency, policy, title="问答")
     release(_scheduled(later, timezone.now() + timedelta(hours=1)), reason=ReleaseReason.TEST)
+    return later
+
+
+def test_an_interpretation_approved_for_later_waits_if_its_policy_comes_down_meanwhile(
+        catalogue, agency, policy, interpretation):
+    later = _live_pair_and_a_later_interpretation(catalogue, agency, policy, interpretation)
     UnpublishPageAction(PolicyDocumentPage.objects.get(pk=policy.pk)).execute(
         skip_permission_checks=True)
     _make_due(later)
@@ -163,9 +169,7 @@ def test_an_interpretation_approved_for_later_waits_if_its_policy_comes_down_mea
 
 def test_a_refused_interpretation_at_its_time_does_not_stop_the_pages_due_with_it(
         catalogue, agency, policy, interpretation):
-    release([latest(policy), latest(interpretation)], reason=ReleaseReason.TEST)
-    later = new_interpretation(catalogue, agency, policy, title="问答")
-    release(_scheduled(later, timezone.now() + timedelta(hours=1)), reason=ReleaseReason.TEST)
+    later = _live_pair_and_a_later_interpretation(catalogue, agency, policy, interpretation)
     other = new_policy(catalogue, agency, title="另一份办法")
     PolicyDocumentPage.objects.filter(pk=other.pk).update(interpretation_exemption="无需解读")
     release(_scheduled(other, timezone.now() + timedelta(hours=1)), reason=ReleaseReason.TEST)
