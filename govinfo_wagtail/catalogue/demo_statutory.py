@@ -111,6 +111,14 @@ def load_statutory_demo(context, log=print) -> None:
         log("Created the page 法定主动公开内容 at /xxgk/fdgknr/")
 
     on_request = _on_request_demo(context, catalogue, government, log)
+    reports_topic, _ = Topic.objects.get_or_create(parent=None, name="政府信息公开年报")
+    annual = CatalogueCollectionPage.objects.child_of(catalogue).filter(slug="ndbg").first()
+    if annual is None:  # the 年报 column: lists the reports demo's annual reports
+        annual = CatalogueCollectionPage(title="政府信息公开年报", slug="ndbg",
+                                         intro="<p>本机关历年政府信息公开工作年度报告。</p>")
+        annual.topics = [reports_topic]
+        annual = context.release_new(catalogue, annual)
+        log("Created the collection 政府信息公开年报 at /xxgk/ndbg/")
 
     # Update periods of the inspection for the catalogue and its collections (the demo's
     # items are from 2019-2020: the freshness panel shows them overdue).
@@ -119,7 +127,7 @@ def load_statutory_demo(context, log=print) -> None:
 
     config = PublicSiteSettings.for_site(context.site)
     chosen = {"guide_page": guide, "rules_page": rules, "catalogue_page": catalogue,
-              "on_request_page": on_request}
+              "on_request_page": on_request, "annual_reports_page": annual}
     changed = [f for f, p in chosen.items() if getattr(config, f"{f}_id") is None]
     for field in changed:
         setattr(config, field, chosen[field])

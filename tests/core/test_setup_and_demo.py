@@ -114,3 +114,25 @@ def test_demo_sets_every_section_link_to_a_live_page_with_content(db, root_page,
     call_command("govinfo_demo", stdout=open("/dev/null", "w"))
     assert type(page).objects.filter(slug=page.slug).count() == 1
     assert PublicSiteSettings.for_site(site).on_request_page_id == page.pk
+
+
+def test_demo_sets_the_annual_reports_link_to_a_live_column_listing_the_reports(
+        db, root_page, client):
+    """The demo's 年报 navigation link is set like the other sections: a live, released
+    column that lists the demo's annual reports."""
+    from govinfo_wagtail.core.site_settings import PublicSiteSettings
+    from govinfo_wagtail.reports.models import AnnualReportPage
+
+    call_command("govinfo_setup", stdout=open("/dev/null", "w"))
+    call_command("govinfo_demo", stdout=open("/dev/null", "w"))
+    site = Site.objects.get(is_default_site=True)
+    config = PublicSiteSettings.for_site(site)
+    assert "annual_reports" in [key for key, _label, _page in config.navigation_links()]
+    page = config.annual_reports_page.specific
+    assert page.live
+    html = client.get(page.url).content.decode()
+    report = AnnualReportPage.objects.live().first()
+    assert report is not None and report.title in html
+    call_command("govinfo_demo", stdout=open("/dev/null", "w"))
+    assert type(page).objects.filter(slug=page.slug).count() == 1
+    assert PublicSiteSettings.for_site(site).annual_reports_page_id == page.pk
