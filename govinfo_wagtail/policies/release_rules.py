@@ -99,6 +99,19 @@ def _interpretations_live_or_releasing(policy_id: int) -> bool:
         return True
     # Links added in a draft are only in the revision that is being released.
     links = draft_links()
-    return any(is_being_released(pk) or is_due_now(pk) for pk in linked | {
-        i for i, policies in links.items() if policy_id in policies
-    })
+    return any((is_being_released(pk) or is_due_now(pk))
+               and _other_policies_ready(links.get(pk), pk, policy_id)
+               for pk in linked | {i for i, policies in links.items() if policy_id in policies})
+
+
+def _other_policies_ready(draft_policies: set[int] | None, interpretation_id: int,
+                          policy_id: int) -> bool:
+    """Whether the interpretation going live with ``policy_id`` will pass its own rule: every
+    other policy it interprets is live or goes live in the same release (or run). One level
+    only: those policies' own rules are checked when they go live."""
+    if draft_policies is None:
+        draft_policies = set(InterpretedPolicy.objects.filter(
+            interpretation_id=interpretation_id).values_list("policy_id", flat=True))
+    others = draft_policies - {policy_id}
+    live = set(Page.objects.filter(pk__in=others, live=True).values_list("pk", flat=True))
+    return all(pk in live or is_being_released(pk) or is_due_now(pk) for pk in others)

@@ -199,6 +199,24 @@ def test_an_interpretation_due_before_its_policy_waits_for_it_in_the_same_run(
         PolicyDocumentPage.objects.get(pk=policy.pk).first_published_at
 
 
+def test_a_policy_due_with_an_interpretation_that_will_be_refused_does_not_go_live_alone(
+        catalogue, agency, policy, interpretation):
+    """The interpretation due with the policy also interprets a policy taken down since the
+    approval: it is refused at its time, so it does not count as going live with the policy."""
+    release([latest(policy), latest(interpretation)], reason=ReleaseReason.TEST)
+    second = new_policy(catalogue, agency, title="关于农村公路养护资金的办法",
+                        document_number="海交规〔2026〕2号")
+    both = new_interpretation(catalogue, agency, policy, second, title="两份文件的解读")
+    when = timezone.now() + timedelta(hours=1)
+    release([_scheduled(second, when), _scheduled(both, when)], reason=ReleaseReason.TEST)
+    UnpublishPageAction(PolicyDocumentPage.objects.get(pk=policy.pk)).execute(
+        skip_permission_checks=True)
+    _make_due(second, both)
+    call_command("publish_scheduled", verbosity=0)
+    assert not is_live(both)
+    assert not is_live(second)  # not alone
+
+
 def test_a_policy_and_its_interpretation_scheduled_together_go_live_at_their_time(
         policy, interpretation):
     when = timezone.now() + timedelta(hours=1)
