@@ -103,8 +103,9 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
         self._address = address
 
     def connect(self):
-        # The raw socket is ``self.sock`` during the handshake, so the request's watchdog
-        # can shut a handshake that a server drips out.
+        # The socket timeout bounds the whole TLS handshake (Python >= 3.5), so a server that
+        # drips its handshake is given up after ``timeout``, before the request's watchdog.
+        # The raw socket is ``self.sock`` meanwhile, so the watchdog could shut it as well.
         self.sock = socket.create_connection((self._address, self.port), self.timeout)
         self.sock = self._context.wrap_socket(self.sock, server_hostname=self.host)
 
