@@ -109,16 +109,20 @@ class DisclosureGuidePage(ReleasedPageMixin, RoutablePageMixin, Page):
 
     def clean(self):
         super().clean()
-        if self.agency_id:
-            others = DisclosureGuidePage.objects.filter(agency_id=self.agency_id)
-            if self.pk:
-                others = others.exclude(pk=self.pk)
-            other = others.first()
-            if other is not None:
-                raise ValidationError({"agency": _(
-                    "This agency already has a disclosure guide: “%(title)s”. Edit that page "
-                    "instead (one guide per agency)."
-                ) % {"title": other.title}})
+        other = self.other_guide()
+        if other is not None:
+            raise ValidationError({"agency": _(
+                "This agency already has a disclosure guide: “%(title)s”. Edit that page "
+                "instead (one guide per agency)."
+            ) % {"title": other.title}})
+
+    def other_guide(self):
+        """Another guide of this guide's agency, or None: an agency has one guide. Copies are
+        refused in the admin (``before_copy_page``) and their release by a release check."""
+        if not self.agency_id:
+            return None
+        return DisclosureGuidePage.objects.filter(agency_id=self.agency_id).exclude(
+            pk=self.pk).order_by("pk").first()
 
     def application_link(self, request=None) -> str:
         if self.application_page_id:

@@ -1,16 +1,21 @@
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.urls import path, re_path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.models import Site
+from wagtail.models import Page, Site
 
 from ..core.permissions import permissions_named
+from ..core.release import DEPENDS_ON_OTHER_PAGES, RELEASE_CHECK_HOOK, ReleaseRefused
 from . import admin_views, link_admin
 from .freshness import freshness_report
 from .importing import IMPORT_RELEASED_PERMISSION, can_import_published
+from .statutory import DisclosureGuidePage
 from .update_periods import UpdatePeriod
 
 
@@ -110,3 +115,43 @@ def add_broken_link_panel(request, panels):
 @hooks.register("register_permissions")
 def register_link_report_permission():
     return permissions_named("govinfo_catalogue.view_link_report")
+
+
+# --- One guide per agency -------------------------------------------------------------------
+
+
+@hooks.register("before_copy_page")
+def refuse_copying_a_guide(request, page):
+    """A copy keeps the guide's agency (the copy form cannot change it): it would be a second
+    guide of the agency. Copying a section with its subpages copies its guides too."""
+    if request.method != "POST":
+        return None
+    copied = (page.get_descendants(inclusive=True) if request.POST.get("copy_subpages")
+              else Page.objects.filter(pk=page.pk))
+    guide = DisclosureGuidePage.objects.filter(pk__in=copied.values("pk")).select_related(
+        "agency").first()
+    if guide is None:
+        return None
+    messages.error(request, gettext(
+        "“%(agency)s” already has a disclosure guide: “%(title)s”. A copy would be a second "
+        "guide of the agency; edit that guide instead (one guide per agency).")
+        % {"agency": guide.agency.name, "title": guide.title})
+    return redirect("wagtailadmin_pages:copy", page.pk)
+
+
+@hooks.register(RELEASE_CHECK_HOOK)
+def refuse_a_second_guide(*, revision, page, content=None, **kwargs) -> None:
+    """The rule on every release path: a second guide of an agency (made in code, around
+    validation) never goes live."""
+    if not isinstance(page, DisclosureGuidePage):
+        return
+    guide = content if content is not None else revision.as_object()
+    other = guide.other_guide()
+    if other is not None:
+        raise ReleaseRefused(page, gettext(
+            "“%(title)s” cannot go live: its agency already has a disclosure guide, "
+            "“%(other)s” (one guide per agency). Edit that guide instead.")
+            % {"title": guide.title, "other": other.title}, code="second_guide")
+
+
+setattr(refuse_a_second_guide, DEPENDS_ON_OTHER_PAGES, True)

@@ -434,3 +434,56 @@ def test_a_document_linked_from_a_draft_is_not_served_until_the_page_is_released
     assert status(linked) == 200
     ReleaseRecord.objects.filter(page_id=page.pk).delete()  # live, record lost
     assert status(linked) == 404
+
+
+# --- one guide per agency: copies -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("live", [True, False], ids=["live", "draft"])
+def test_copying_a_guide_into_its_agency_is_refused_in_the_admin(client, users, catalogue,
+                                                                 agency, live):
+    guide = (add_live if live else add_draft)(catalogue, new_page("guide", agency))
+    client.force_login(users["superuser"])
+    response = client.post(f"/admin/pages/{guide.pk}/copy/", {
+        "new_title": "副本", "new_slug": "fuben", "new_parent_page": catalogue.pk}, follow=True)
+    assert response.status_code == 200
+    assert DisclosureGuidePage.objects.filter(agency=agency).count() == 1
+    message = zh(lambda: translation.gettext(
+        "“%(agency)s” already has a disclosure guide: “%(title)s”. A copy would be a second "
+        "guide of the agency; edit that guide instead (one guide per agency).")
+        % {"agency": agency.name, "title": guide.title})
+    assert escape(message) in response.content.decode()
+
+
+def test_copying_a_section_with_its_guide_is_refused_in_the_admin(client, users, catalogue,
+                                                                 agency):
+    section = add_live(catalogue, CatalogueIndexPage(title="专栏", slug="zhuanlan"))
+    add_draft(section, new_page("guide", agency))
+    client.force_login(users["superuser"])
+    response = client.post(f"/admin/pages/{section.pk}/copy/", {
+        "new_title": "专栏副本", "new_slug": "zhuanlan-2", "new_parent_page": catalogue.pk,
+        "copy_subpages": "on"}, follow=True)
+    assert response.status_code == 200
+    assert not Page.objects.filter(slug="zhuanlan-2").exists()
+    assert DisclosureGuidePage.objects.filter(agency=agency).count() == 1
+
+
+def test_a_second_guide_of_an_agency_is_never_released(catalogue, agency, setup_done):
+    first = add_live(catalogue, new_page("guide", agency))
+    other = Agency.objects.create(name="海丰县财政局", index_code="007040638")
+    second = add_draft(catalogue, new_page("guide", other, title="第二份指南", slug="zhinan-2"))
+    # In code, around validation: the second guide's latest revision names the first's agency.
+    DisclosureGuidePage.objects.filter(pk=second.pk).update(agency=agency)
+    second.refresh_from_db()
+    revision = second.save_revision(clean=False)
+    with pytest.raises(ReleaseRefused) as refused:
+        release(revision, reason=ReleaseReason.TEST)
+    assert refused.value.code == "second_guide"
+    assert first.title in refused.value.message
+    assert not Page.objects.get(pk=second.pk).live
+    # A copy made in code (as a draft) is refused as well.
+    copy = CopyPageAction(Page.objects.get(pk=first.pk), update_attrs={
+        "slug": "zhinan-3", "title": "副本"}, keep_live=False).execute()
+    with pytest.raises(ReleaseRefused):
+        release(copy.specific.save_revision(clean=False), reason=ReleaseReason.TEST)
+    assert not Page.objects.get(pk=copy.pk).live
