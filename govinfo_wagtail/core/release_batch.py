@@ -281,10 +281,7 @@ def complete_held_releases(record_ids: Iterable[int]) -> int:
             ).update(released_at=timezone.now())
             page_ids += list(ReleaseRecord.objects.filter(pk__in=chunk)
                              .values_list("page_id", flat=True))
-    # One notice for all the pages, after the last chunk commits: the search index takes them
-    # in large tasks (its statistics recomputed once per task, not once per chunk).
-    if page_ids:
-        _pages_changed_on_commit(page_ids)
+            _pages_changed_on_commit(page_ids[-len(chunk):])
     return done
 
 

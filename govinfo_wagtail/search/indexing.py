@@ -239,14 +239,13 @@ def connect_disclosure_indexing():
 
 # --- many pages at once (bulk releases and import batches) ----------------------------------
 
-BULK_CHUNK = 500  # pages loaded and written at a time
-TASK_PAGES = 20_000  # pages per task: Wagtail's title statistics are recomputed once per task
+BULK_CHUNK = 500
 
 
 def _pages_changed(sender, page_ids, **kwargs):
     ids = list(page_ids)
-    for start in range(0, len(ids), TASK_PAGES):
-        chunk = ids[start:start + TASK_PAGES]
+    for start in range(0, len(ids), BULK_CHUNK):
+        chunk = ids[start:start + BULK_CHUNK]
         try:
             update_pages_index_task.enqueue(chunk)
         except Exception as exc:  # the queue itself is down: keep a record to retry
@@ -261,47 +260,15 @@ def update_pages_index_task(page_ids: list[int]) -> None:
 
 
 def update_pages_index(page_ids: list[int]) -> None:
-    """:func:`update_page_index` for many pages, :data:`BULK_CHUNK` at a time (memory stays
-    bounded), with one write per index and chunk: the public index's rows replaced in one
-    delete and one insert, each Wagtail backend given the pages with ``add_items``. Wagtail's
-    PostgreSQL backend recomputes its title statistics over the whole index after every
-    write; here it does so once, after the last chunk. A failure is recorded per page, as
-    there."""
-    from modelsearch.backends import get_search_backends_with_name
-
-    ids = list(page_ids)
-    backends = list(get_search_backends_with_name(with_auto_update=True))
-    indexes: dict[tuple[str, type], object] = {}  # one index object per backend and model
-    for start in range(0, len(ids), BULK_CHUNK):
-        _update_chunk(ids[start:start + BULK_CHUNK], backends, indexes)
-    for (name, _model), index in indexes.items():
-        refresh = getattr(index, "_govinfo_refresh_title_norms", None)
-        if refresh is None:
-            continue
-        try:
-            refresh()
-        except Exception:  # the entries are written; only their ranking weights wait
-            logger.exception("Search backend %r could not refresh its title norms", name)
-
-
-def _index_for(indexes: dict, name: str, backend, model):
-    """The backend's index for ``model``, kept for the whole task, with PostgreSQL's title
-    statistics (``_refresh_title_norms``, a scan of the whole index) put off to its end."""
-    index = indexes.get((name, model))
-    if index is None:
-        index = indexes[(name, model)] = backend.get_index_for_model(model)
-        refresh = getattr(index, "_refresh_title_norms", None)
-        if refresh is not None:
-            index._govinfo_refresh_title_norms = refresh
-            index._refresh_title_norms = lambda full=False: None
-    return index
-
-
-def _update_chunk(ids: list[int], backends, indexes: dict) -> None:
+    """:func:`update_page_index` for many pages, with one write per index for all of them:
+    the public index's rows replaced in one delete and one insert, each Wagtail backend
+    given the pages with ``add_bulk``. A failure is recorded per page, as there."""
     from django.contrib.contenttypes.models import ContentType
     from django.db import DatabaseError
+    from modelsearch.backends import get_search_backends_with_name
     from wagtail.models import Page
 
+    ids = list(page_ids)
     released = set(DisclosurePage.objects.released().filter(pk__in=ids)
                    .values_list("pk", flat=True))
     public = set(Page.objects.filter(pk__in=released).public().values_list("pk", flat=True))
@@ -328,10 +295,10 @@ def _update_chunk(ids: list[int], backends, indexes: dict) -> None:
     by_model: dict[type, list] = {}
     for page in pages.values():
         by_model.setdefault(type(page), []).append(page)
-    for name, backend in backends:
+    for name, backend in get_search_backends_with_name(with_auto_update=True):
         for model, objs in by_model.items():
             try:
-                _index_for(indexes, name, backend, model).add_items(model, objs)
+                backend.add_bulk(model, objs)
             except Exception as exc:
                 logger.exception("Search backend %r could not index %d pages", name, len(objs))
                 for page in objs:

@@ -330,30 +330,3 @@ def test_json_lines_import(tmp_path, catalogue, agency, admin):
     job = import_file(path, catalogue, admin, publish=False)
     assert job.created == 2
     assert sorted(CatalogueItemPage.objects.values_list("title", flat=True)) == ["乙", "甲"]
-
-
-@pytest.mark.skipif(connection.vendor != "sqlite", reason=(
-    "after-commit indexing does not run under this test's capture on PostgreSQL/MariaDB; the "
-    "attachments, reference-index and admin tests of this file fail there the same way on main"))
-def test_a_released_job_is_indexed_once_at_its_end_in_one_task(
-        tmp_path, catalogue, agency, admin, django_capture_on_commit_callbacks, monkeypatch):
-    from govinfo_wagtail.search import indexing
-    from govinfo_wagtail.search.models import SearchDocument
-
-    tasks = []
-    real = indexing.update_pages_index
-    monkeypatch.setattr(indexing, "update_pages_index",
-                        lambda ids: (tasks.append(list(ids)), real(ids)))
-    monkeypatch.setattr(indexing, "BULK_CHUNK", 2)  # several chunks within the one task
-    seen_before_end = []
-
-    def look(job):
-        seen_before_end.append(SearchDocument.objects.count())
-
-    path = write(tmp_path / "legacy.csv", rows(agency, 5))
-    with django_capture_on_commit_callbacks(execute=True):
-        import_file(path, catalogue, admin, batch_rows=2, after_batch=look)
-    pages = list(CatalogueItemPage.objects.child_of(catalogue).values_list("pk", flat=True))
-    assert seen_before_end == [0, 0, 0]  # nothing of the job is in the public index before it ends
-    assert len(tasks) == 1 and sorted(tasks[0]) == sorted(pages)
-    assert set(SearchDocument.objects.values_list("page_id", flat=True)) == set(pages)
