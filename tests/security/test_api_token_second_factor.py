@@ -16,7 +16,8 @@ def test_token_of_an_otp_required_user_is_refused(client, users, settings):
     settings.GOVINFO_ADMIN_OTP_REQUIRED = True
     response = bearer(client, users["superuser"]).get("/api/v3/pages/")
     assert response.status_code == 403
-    assert "second factor" in response.json()["detail"]
+    # In the site's language (zh-hans in the tests): the refusal says why.
+    assert "第二重验证" in response.json()["detail"]
 
 
 def test_token_of_an_otp_required_user_cannot_write(client, users, settings, catalogue):
