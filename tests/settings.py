@@ -112,10 +112,13 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 
+# Files the tests write; one folder per run where runs share a checkout (.ci/run runs the
+# databases' suites at the same time).
+ARTIFACTS_DIR = Path(os.environ.get("GOVINFO_TEST_ARTIFACTS", BASE_DIR.parent / "test-artifacts"))
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR.parent / "test-artifacts" / "static"
+STATIC_ROOT = ARTIFACTS_DIR / "static"
 MEDIA_URL = "/media/"
-MEDIA_ROOT = BASE_DIR.parent / "test-artifacts" / "media"
+MEDIA_ROOT = ARTIFACTS_DIR / "media"
 
 # No requests to hosts outside the site from the admin (intranet sites): no Gravatar avatars,
 # no check for new Wagtail releases (docs/installation.md).
@@ -127,8 +130,7 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "govinfo_wagtail.search.backends.database"}}
 
 # Browser tests write their screenshots here (ignored by git).
-SCREENSHOT_DIR = Path(os.environ.get("GOVINFO_SCREENSHOT_DIR",
-                                     BASE_DIR.parent / "test-artifacts" / "screenshots"))
+SCREENSHOT_DIR = Path(os.environ.get("GOVINFO_SCREENSHOT_DIR", ARTIFACTS_DIR / "screenshots"))
 
 # Disclosure pages that pass review go live through govinfo-wagtail's release service, and an
 # edit during review sends the page back to the first gate.

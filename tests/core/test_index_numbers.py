@@ -90,14 +90,14 @@ for page in CatalogueItemPage.objects.filter(pk__in=ids):
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_releases_get_distinct_gap_free_numbers(catalogue, agency, topic):
-    """8 processes release 1,000 items at once: 1,000 distinct numbers, no gaps, no errors."""
+    """8 processes release 240 items at once: 240 distinct numbers, no gaps, no errors."""
     if connection.vendor == "sqlite":
         pytest.skip("needs a server database (PostgreSQL or MariaDB); SQLite has one writer")
     from govinfo_wagtail.core.models import Agency
 
     other = Agency.objects.create(name="海丰县财政局", index_code="007040638")
     ids = []
-    for i in range(1000):
+    for i in range(240):
         page = add_draft(catalogue, CatalogueItemPage(
             title=f"并发{i}", agency=agency if i % 2 else other, topic=topic))
         ids.append(page.pk)
@@ -111,8 +111,8 @@ def test_concurrent_releases_get_distinct_gap_free_numbers(catalogue, agency, to
     errors = [p.communicate(timeout=600)[1] for p in procs]
     assert all(p.returncode == 0 for p in procs), "\n".join(errors)
     numbers = list(IndexNumber.objects.values_list("value", "agency_id", "serial"))
-    assert len(numbers) == 1000 and len({n for n, _, _ in numbers}) == 1000
+    assert len(numbers) == 240 and len({n for n, _, _ in numbers}) == 240
     for agency_id in {a for _, a, _ in numbers}:
         serials = sorted(s for _, a, s in numbers if a == agency_id)
         assert serials == list(range(1, len(serials) + 1))
-    assert CatalogueItemPage.objects.live().count() == 1000
+    assert CatalogueItemPage.objects.live().count() == 240

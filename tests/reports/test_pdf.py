@@ -7,6 +7,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from pypdf import PdfReader
 
@@ -16,7 +17,7 @@ from govinfo_wagtail.pdf.render import render_pdf
 from govinfo_wagtail.reports.models import SECTIONS, AnnualReportPage, AnnualReportPDF
 from govinfo_wagtail.reports.pdf import build_report_pdf, site_url
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "pdf"
+ARTIFACTS = settings.ARTIFACTS_DIR / "pdf"
 
 # Labels in cells wide enough not to wrap (pdftotext splits a wrapped cell's lines).
 TABLE_LABELS = ["第二十条第（一）项", "第二十条第（九）项", "本年新制作数量", "行政事业性收费",

@@ -571,7 +571,10 @@ class ReleaseMachine(RuleBasedStateMachine):
         def again():
             if not page.permissions_for_user(user).can_submit_for_moderation():
                 raise PermissionDenied("may not resubmit")
-            state.resubmit(user=user)
+            # As the editor's "Resubmit for review" does (Wagtail's edit view): the form is
+            # saved, then the returned workflow resumes.
+            page.get_latest_revision_as_object().save_revision(user=user, log_action=True)
+            state.resume(user=user)
 
         self.attempt("resubmit", again)
 
