@@ -39,6 +39,7 @@ from wagtail.models import Page, Site
 
 from ..conf import govinfo_settings
 from ..core.agencies import Agency
+from ..core.site_urls import site_address
 from .link_fetch import CheckResult, LinkChecker
 
 logger = logging.getLogger(__name__)
@@ -163,8 +164,14 @@ class SiteResolver:
 
     def __init__(self, site: Site):
         self.site = site
-        self.hosts = {s.hostname.lower() for s in Site.objects.all()}
-        self.root = site.root_page
+        self._addresses: dict[str, object] = {}
+
+    def address(self, url: str):
+        """``core.site_urls.site_address`` of ``url`` read from this site, once per address
+        (a site's pages repeat the same links)."""
+        if url not in self._addresses:
+            self._addresses[url] = site_address(url, site=self.site)
+        return self._addresses[url]
 
     def page(self, pk: str) -> str:
         page = Page.objects.filter(pk=pk).only("live").first() if str(pk).isdigit() else None
@@ -184,27 +191,18 @@ class SiteResolver:
         return "" if present else "file_missing"
 
     def is_internal(self, url: str) -> bool:
-        parts = urlsplit(url)
-        if not parts.scheme and not parts.netloc:
-            return url.startswith("/")
-        return parts.scheme in ("http", "https") and (parts.hostname or "") in self.hosts
+        return self.address(url) is not None
 
     def path(self, url: str) -> str:
-        path = unquote(urlsplit(url).path or "/")
-        segments = [s for s in path.split("/") if s]
-        pages = {p.url_path: p for p in Page.objects.filter(
-            url_path__in=[self.root.url_path + "/".join(segments[:i]) + ("/" if i else "")
-                          for i in range(len(segments) + 1)]).specific()}
-        for i in range(len(segments), -1, -1):
-            url_path = self.root.url_path + "/".join(segments[:i]) + ("/" if i else "")
-            page = pages.get(url_path)
-            if page is None:
-                continue
+        """"" if the address leads to a live page (or a route of one) or a view of the
+        project, on whichever of the project's sites it names; else why not."""
+        address = self.address(url)
+        for covered, page in address.pages():
             if not page.live:
                 return "page_not_live"
-            if i == len(segments):
+            if covered == len(address.segments):
                 return ""
-            rest = "/".join(segments[i:]) + "/"
+            rest = "/".join(address.segments[covered:]) + "/"
             if hasattr(page, "resolve_subpage"):
                 try:
                     page.resolve_subpage("/" + rest)
@@ -212,6 +210,7 @@ class SiteResolver:
                 except Exception:  # noqa: BLE001 — Http404 or Resolver404: no such route
                     return "not_found"
             return "not_found"
+        path = unquote(urlsplit(url).path or "/")
         try:
             match = resolve(path)
         except Resolver404:

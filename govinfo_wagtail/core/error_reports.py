@@ -89,33 +89,17 @@ class ErrorReport(models.Model):
 
 def agency_for_url(url: str) -> int | None:
     """The agency of the live page at ``url`` (an address on one of this project's sites,
-    or a path), or of its nearest ancestor page that has one; None otherwise."""
-    from urllib.parse import unquote, urlsplit
+    or a path on the default site), or of its nearest ancestor page that has one; None
+    otherwise."""
+    from wagtail.models import Page
 
-    from wagtail.models import Page, Site
+    from .site_urls import site_address
 
-    try:  # the visitor typed or pasted it: "http://[::1" raises here
-        parts = urlsplit(url or "")
-        hostname = (parts.hostname or "").lower()
-    except ValueError:
+    address = site_address(url)
+    if address is None:
         return None
-    if parts.scheme not in ("", "http", "https"):
-        return None
-    site = None
-    if parts.netloc:
-        site = Site.objects.filter(hostname=hostname).first()
-        if site is None:
-            return None
-    site = site or Site.objects.filter(is_default_site=True).first()
-    if site is None:
-        return None
-    root = site.root_page
-    segments = [s for s in unquote(parts.path).split("/") if s][:20]  # as url_path stores
-    paths = [root.url_path + "".join(f"{s}/" for s in segments[:i])
-             for i in range(len(segments), 0, -1)]
-    pages = {p.url_path: p for p in Page.objects.live().filter(url_path__in=paths).specific()}
-    for path in paths:
-        agency = getattr(pages.get(path), "agency_id", None)
+    for _covered, page in address.pages(Page.objects.live()):
+        agency = getattr(page, "agency_id", None)
         if agency:
             return agency
     return None
