@@ -268,13 +268,18 @@ def _release_bulk(pairs, result: BatchRelease, *, reason, user, note, override_r
         _pages_changed_on_commit(ids)
 
 
+HELD_CHUNK = 2000
+
+
 def complete_held_releases(record_ids: Iterable[int]) -> int:
     """Let the public see the pages of release records written with ``hold=True``: their
     release happens now. Returns how many records were completed."""
     record_ids = list(record_ids)
     done, page_ids = 0, []
-    for start in range(0, len(record_ids), 1000):
-        chunk = record_ids[start:start + 1000]
+    # A notice per chunk once it commits; a chunk is as large as the search index's bulk
+    # task (search.indexing.BULK_CHUNK), whose statistics are recomputed once per task.
+    for start in range(0, len(record_ids), HELD_CHUNK):
+        chunk = record_ids[start:start + HELD_CHUNK]
         with transaction.atomic():
             done += ReleaseRecord.objects.filter(
                 pk__in=chunk, released_at__isnull=True, go_live_at__isnull=True

@@ -239,7 +239,11 @@ def connect_disclosure_indexing():
 
 # --- many pages at once (bulk releases and import batches) ----------------------------------
 
-BULK_CHUNK = 500
+# Pages per index task of a bulk change (a completed import, a batch release). Wagtail's
+# PostgreSQL backend rescans its whole index for the title statistics after every add_bulk,
+# so fewer, larger tasks cost less as the index grows (docs/migration.md); the pages of one
+# task are held in memory together.
+BULK_CHUNK = 2000
 
 
 def _pages_changed(sender, page_ids, **kwargs):

@@ -330,3 +330,41 @@ def test_json_lines_import(tmp_path, catalogue, agency, admin):
     job = import_file(path, catalogue, admin, publish=False)
     assert job.created == 2
     assert sorted(CatalogueItemPage.objects.values_list("title", flat=True)) == ["乙", "甲"]
+
+
+def test_a_drafts_job_is_indexed_when_it_completes_with_the_batches_of_an_interrupted_run(
+        tmp_path, catalogue, agency, admin, django_capture_on_commit_callbacks):
+    """The drafts of a job reach the search index (the admin's search) in one notice when the
+    job completes, not one per batch (each notice costs Wagtail's PostgreSQL backend a scan of
+    its whole index); the batches written before an interruption are in it."""
+    from wagtail.search.backends import get_search_backend
+
+    from govinfo_wagtail.core.signals import disclosure_pages_changed
+
+    notices = []
+
+    def record(sender, page_ids, **kwargs):
+        notices.append(list(page_ids))
+
+    disclosure_pages_changed.connect(record, dispatch_uid="test-drafts-job")
+    try:
+        path = write(tmp_path / "drafts.csv", rows(agency, 7))
+
+        def fail_after_first_batch(job):
+            if job.rows_done == 3:
+                raise Interrupt
+
+        with django_capture_on_commit_callbacks(execute=True):
+            with pytest.raises(Interrupt):
+                import_file(path, catalogue, admin, publish=False, batch_rows=3,
+                            after_batch=fail_after_first_batch)
+        assert notices == []
+        with django_capture_on_commit_callbacks(execute=True):
+            import_file(path, catalogue, admin, publish=False, batch_rows=3)
+        pages = set(CatalogueItemPage.objects.child_of(catalogue).values_list("pk", flat=True))
+        assert len(pages) == 7 and not CatalogueItemPage.objects.live().exists()
+        assert [set(ids) for ids in notices] == [pages]
+    finally:
+        disclosure_pages_changed.disconnect(dispatch_uid="test-drafts-job")
+    found = get_search_backend().search("第6号通知", CatalogueItemPage)
+    assert "第6号通知" in [p.title for p in found]

@@ -70,6 +70,21 @@ def raw_request(port, method, path, *, host=None, headers=None, body=None, sourc
         conn.close()
 
 
+def stop_server(server) -> None:
+    """Stop a server process the tests started (Varnish, nginx), close its log and remove
+    its folder."""
+    if server.process is not None and server.process.poll() is None:
+        server.process.terminate()
+        try:
+            server.process.wait(15)
+        except subprocess.TimeoutExpired:
+            server.process.kill()
+            server.process.wait(5)
+    if getattr(server, "log", None):
+        server.log.close()
+    shutil.rmtree(server.workdir, ignore_errors=True)
+
+
 class Varnish:
     def __init__(self, port: int, backend_port: int, purge_port: int | None = None):
         self.port = port
@@ -102,16 +117,7 @@ class Varnish:
         return (self.workdir / "varnishd.log").read_text(errors="replace")[-2000:]
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(5)
-        if getattr(self, "log", None):
-            self.log.close()
-        shutil.rmtree(self.workdir, ignore_errors=True)
+        stop_server(self)
 
     def get(self, path: str, *, cookie: str | None = None):
         """(status, headers, body) of a GET through the cache, as a visitor sees it."""
@@ -214,16 +220,7 @@ class Nginx:
         return raw_request(self.port, method, path, tls=True, **kwargs)
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(5)
-        if getattr(self, "log", None):
-            self.log.close()
-        shutil.rmtree(self.workdir, ignore_errors=True)
+        stop_server(self)
 
 
 @pytest.fixture

@@ -156,10 +156,25 @@ def run_job(source: Source, filename: str, run: JobRun, *, user=None, reason="",
                 page_id__in=_created_pages(job), released_at__isnull=True,
                 go_live_at__isnull=True).values_list("pk", flat=True)
             complete_held_releases(list(held))
+        else:
+            _index_drafts_on_commit(job)
         job.state, job.error = ImportJob.State.COMPLETED, ""
         job.finished_at = timezone.now()
         job.save()
     return job
+
+
+def _index_drafts_on_commit(job) -> None:
+    """The drafts a job created, given to the search index (the admin's search) once the job
+    completes, in the index's large bulk tasks rather than one per batch; a job that was
+    interrupted and resumed has them all indexed at its end."""
+    from ...core.signals import disclosure_pages_changed
+    from ..models import ImportedItem
+
+    ids = list(ImportedItem.objects.filter(created_by_job=job).order_by("pk")
+               .values_list("page_id", flat=True))
+    if ids:
+        transaction.on_commit(lambda: disclosure_pages_changed.send(sender=None, page_ids=ids))
 
 
 def _created_pages(job):

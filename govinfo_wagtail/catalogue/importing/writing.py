@@ -168,9 +168,10 @@ class BatchWriter:
                 if pairs:
                     kind.finish(pairs, context)
         # Released pages are indexed by the release service (at once, or when a job's held
-        # releases complete); updated pages by their own saves.
+        # releases complete), the drafts of a job when it completes (jobs.run_job), updated
+        # pages by their own saves.
         ids = [p.pk for p in outcome.created]
-        if ids and not context.publish:
+        if ids and not context.publish and self.job is None:
             transaction.on_commit(
                 lambda: disclosure_pages_changed.send(sender=None, page_ids=ids))
         return outcome
