@@ -17,7 +17,14 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page, get_page_models
 
 from ..conf import govinfo_settings
-from ..core.models import Agency, DisclosurePage, Topic, Validity
+from ..core.models import (
+    Agency,
+    DisclosurePage,
+    ReleasedPageManager,
+    ReleasedPageMixin,
+    Topic,
+    Validity,
+)
 from ..core.queries import (
     CatalogueFilterForm,
     filter_disclosures,
@@ -41,8 +48,11 @@ def paginate(request, qs, count: int | None = None):
     return paginator.get_page(request.GET.get("page"))
 
 
-class CatalogueIndexPage(RoutablePageMixin, DisclosureChildRouting, Page):
-    """A catalogue root (信息公开目录): lists, filters and syndicates its live items."""
+class CatalogueIndexPage(ReleasedPageMixin, RoutablePageMixin, DisclosureChildRouting, Page):
+    """A catalogue root (信息公开目录) or section: lists, filters and syndicates its live items.
+
+    Its title and introduction are public content of the disclosure section, so it goes live
+    like a disclosure page: only through the release service (``ReleasedPageMixin``)."""
 
     intro = RichTextField(_("introduction"), blank=True)
 
@@ -56,6 +66,7 @@ class CatalogueIndexPage(RoutablePageMixin, DisclosureChildRouting, Page):
         "govinfo_catalogue.StatutoryContentPage",
     ]
     template = "govinfo_catalogue/catalogue_index_page.html"
+    objects = ReleasedPageManager()
     _govinfo_subpage_models = None
     # Front cache (core/frontcache.py): public, and purged when any page below it changes.
     govinfo_public_cache = True
@@ -184,8 +195,9 @@ def disclosure_content_types():
     return {"pk__in": [ct.pk for ct in ContentType.objects.get_for_models(*models_).values()]}
 
 
-class CatalogueCollectionPage(Page):
-    """A saved query over the catalogue (like Plone's Collection), e.g. 现行有效规范性文件."""
+class CatalogueCollectionPage(ReleasedPageMixin, Page):
+    """A saved query over the catalogue (like Plone's Collection), e.g. 现行有效规范性文件.
+    Its introduction is public content: it goes live only through the release service."""
 
     base_form_class = GovinfoPageForm
 
@@ -219,6 +231,7 @@ class CatalogueCollectionPage(Page):
         ),
     ]
     template = "govinfo_catalogue/catalogue_collection_page.html"
+    objects = ReleasedPageManager()
     govinfo_public_cache = True
 
     class Meta:

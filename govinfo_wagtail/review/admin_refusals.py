@@ -160,7 +160,9 @@ class ReviewAwarePublishBulkAction(PublishBulkAction):
             messages.error(self.request, _("“%(title)s” was not published: %(reason)s") % {
                 "title": _title(page), "reason": review_only_reason()})
         if form.cleaned_data.get("include_descendants"):
-            for page in objects:
+            # A catalogue or section is refused itself (a released type): what it holds is
+            # said as well.
+            for page in [*objects, *refused]:
                 count = (page.get_descendants().not_live().type(*released_models()).count())
                 if count:
                     messages.error(self.request, ngettext(

@@ -163,8 +163,9 @@ def disclosure_page_models() -> list[type[Page]]:
 
 def standalone_released_models() -> list[type[Page]]:
     """Released page types that are not disclosure pages (the disclosure guide, the
-    statutory content page): they may stand outside a catalogue (under the home page), so
-    each such page is a disclosure tree of its own."""
+    statutory content page, catalogues and sections, collections, the search page): they may
+    stand outside a catalogue (under the home page), so each such page is a disclosure tree
+    of its own."""
     from ..core.models import ReleasedPageMixin
 
     return [m for m in get_page_models() if issubclass(m, ReleasedPageMixin)

@@ -27,9 +27,11 @@ from tests.conftest import add_draft, add_live
 pytestmark = pytest.mark.django_db
 
 # Measured on SQLite when set (a disclosure page 12-13, a listing 16, the home page's columns
-# 4) and holding on PostgreSQL and MariaDB: a bound someone notices, not every query.
+# 4) and holding on PostgreSQL and MariaDB: a bound someone notices, not every query. Since
+# the catalogue itself is a released type, its serve check asks for its release record: one
+# query more (a listing 16 unfiltered, 19 filtered, on SQLite on 2 December).
 ITEM_QUERIES = 13
-LISTING_QUERIES = 16
+LISTING_QUERIES = 17
 HOME_QUERIES = 4
 
 

@@ -190,16 +190,34 @@ def test_people_who_may_edit_or_review_the_draft_get_its_attachment(draft, users
     assert status(document) == 404
 
 
-def test_host_documents_are_served_as_before(catalogue, draft):
+def test_host_documents_are_served_as_before(catalogue, draft, root_page):
+    from tests.example_extension.models import PlainPage
+
     unused = make_document("主站文件")
     assert status(unused) == 200
-    # A document that live content outside the disclosure pages links to (here the
-    # catalogue's introduction) stays public, even if a disclosure draft attaches it too.
+    # A document that live content outside the released page types links to (here a host
+    # page of the site's own, published as Wagtail publishes) stays public, even if a
+    # disclosure draft attaches it too.
+    shared = make_document("共用文件")
+    attach_in_new_draft(draft, shared)
+    assert status(shared) == 404
+    host = PlainPage(title="办事指南", slug="banshi",
+                     body=f'<p><a linktype="document" id="{shared.pk}">办事指南</a></p>')
+    root_page.add_child(instance=host)
+    host.save_revision().publish()
+    assert status(shared) == 200
+
+
+def test_a_document_linked_from_a_released_catalogue_is_public(catalogue, draft):
+    """The catalogue is a released type: its introduction's documents are public while its
+    released live revision links them."""
     shared = make_document("共用文件")
     attach_in_new_draft(draft, shared)
     assert status(shared) == 404
     catalogue.intro = f'<p><a linktype="document" id="{shared.pk}">办事指南</a></p>'
-    release(catalogue.save_revision(), reason=ReleaseReason.TEST)
+    catalogue.save_revision()
+    assert status(shared) == 404  # a draft of the catalogue
+    release(catalogue.get_latest_revision(), reason=ReleaseReason.TEST)
     assert status(shared) == 200
 
 

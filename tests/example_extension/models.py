@@ -1,5 +1,7 @@
 from django.db import models
 from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
 
 from govinfo_wagtail.core.models import DisclosurePage
 
@@ -18,3 +20,16 @@ class NoticePage(DisclosurePage):
     class Meta:
         verbose_name = "公告"
         verbose_name_plural = "公告"
+
+
+class PlainPage(Page):
+    """A page type of the site's own that is not a released type: Wagtail's own publishing
+    applies to it (the control of the publish-path tests)."""
+
+    body = RichTextField("正文", blank=True)
+
+    subpage_types = []
+    content_panels = Page.content_panels + [FieldPanel("body")]
+
+    class Meta:
+        verbose_name = "普通页面"

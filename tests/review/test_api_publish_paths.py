@@ -6,9 +6,10 @@ cannot make a disclosure page live, for every role, superusers included, without
 import pytest
 from wagtail.models import APIToken, Page
 
-from govinfo_wagtail.catalogue.models import CatalogueCollectionPage, CatalogueItemPage
+from govinfo_wagtail.catalogue.models import CatalogueItemPage
 from govinfo_wagtail.core.release import ReleaseRefused
 from tests.conftest import add_draft, add_live
+from tests.example_extension.models import PlainPage
 from tests.review.conftest import is_live
 
 ROLES = ["editor", "political", "siteadmin", "superuser"]
@@ -29,9 +30,11 @@ def assert_refused(response):
 
 
 @pytest.fixture
-def plain_draft(catalogue):
-    """A page that is not a disclosure page: Wagtail's usual publishing applies to it."""
-    return add_draft(catalogue, CatalogueCollectionPage(title="现行有效文件", slug="valid-docs"))
+def plain_draft(root_page):
+    """A page of a type that is not a released type (the test app's own plain page; the
+    catalogue's pages, collections and the search page are released types): Wagtail's
+    usual publishing applies to it."""
+    return add_draft(root_page, PlainPage(title="办事指引", slug="banshi"))
 
 
 # Controls: the endpoints are mounted and do publish, for pages the guard does not cover.
@@ -47,21 +50,21 @@ def test_control_v3_publish_action_publishes_a_plain_page(client, users, plain_d
 def test_control_v3_update_with_publish_publishes_a_plain_page(client, users, plain_draft):
     response = v3(client, users["superuser"]).patch(
         f"/api/v3/pages/{plain_draft.pk}/",
-        {"meta": {"action": "publish"}, "title": "现行有效的规范性文件"},
+        {"meta": {"action": "publish"}, "title": "办事指引（新）"},
         content_type="application/json")
     assert response.status_code == 200, response.content[:300]
     assert is_live(plain_draft)
-    assert Page.objects.get(pk=plain_draft.pk).title == "现行有效的规范性文件"
+    assert Page.objects.get(pk=plain_draft.pk).title == "办事指引（新）"
 
 
-def test_control_v3_create_with_publish_publishes_a_plain_page(client, users, catalogue):
+def test_control_v3_create_with_publish_publishes_a_plain_page(client, users, root_page):
     response = v3(client, users["superuser"]).post("/api/v3/pages/", {
-        "meta": {"type": "govinfo_catalogue.CatalogueCollectionPage",
-                 "parent_id": catalogue.pk, "action": "publish"},
-        "title": "已废止文件", "slug": "repealed",
+        "meta": {"type": "example_extension.PlainPage",
+                 "parent_id": root_page.pk, "action": "publish"},
+        "title": "联系我们", "slug": "contact",
     }, content_type="application/json")
     assert response.status_code == 201, response.content[:300]
-    assert CatalogueCollectionPage.objects.get(slug="repealed").live
+    assert PlainPage.objects.get(slug="contact").live
 
 
 def test_control_admin_api_publish_action_publishes_a_plain_page(client, users, plain_draft):
@@ -120,13 +123,15 @@ def live_item(catalogue, agency):
                                                  agency=agency))
 
 
-def test_control_v3_copy_keep_live_makes_a_live_copy_of_a_plain_page(client, users, catalogue):
-    plain = add_live(catalogue, CatalogueCollectionPage(title="现行有效文件", slug="valid-docs"))
+def test_control_v3_copy_keep_live_makes_a_live_copy_of_a_plain_page(client, users, root_page):
+    plain = PlainPage(title="办事指引", slug="banshi")
+    root_page.add_child(instance=plain)
+    plain.save_revision().publish()
     response = v3(client, users["superuser"]).post(
-        f"/api/v3/pages/{plain.pk}/actions/copy/", {"slug": "valid-copy", "keep_live": True},
+        f"/api/v3/pages/{plain.pk}/actions/copy/", {"slug": "banshi-copy", "keep_live": True},
         content_type="application/json")
     assert response.status_code == 201, response.content[:300]
-    assert CatalogueCollectionPage.objects.get(slug="valid-copy").live
+    assert PlainPage.objects.get(slug="banshi-copy").live
 
 
 @pytest.mark.parametrize("who", ["siteadmin", "superuser"])

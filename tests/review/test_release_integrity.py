@@ -206,7 +206,7 @@ def test_a_live_page_content_change_in_code_is_refused(catalogue, agency):
 
 def test_bookkeeping_of_a_live_page_is_not_refused(client, catalogue, agency, users, root_page):
     live = add_live(catalogue, CatalogueItemPage(title="可移动", agency=agency))
-    other = root_page.add_child(instance=type(catalogue)(title="另一目录", slug="other"))
+    other = add_live(root_page, type(catalogue)(title="另一目录", slug="other"))
     # A new draft, a lock, a move, a take-down: none changes what the public reads now.
     live.save_revision(user=users["editor"])
     Page.objects.get(pk=live.pk).specific.move(other, pos="last-child", user=users["superuser"])

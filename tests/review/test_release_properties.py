@@ -222,10 +222,19 @@ def _workflow(name, *tasks):
 
 @pytest.fixture
 def world(users, agency, catalogue, root_page, settings, django_user_model):
-    section = CatalogueIndexPage(title="交通专栏", slug="jiaotong")
+    # Catalogues and sections are released types too: released with a person, as every
+    # live page of a released type must be (check_live_pages).
+    def fixture_release(page):
+        release(page.save_revision(), reason=ReleaseReason.TEST, user=users["superuser"],
+                note="测试夹具")
+
+    fixture_release(CatalogueIndexPage.objects.get(pk=catalogue.pk))
+    section = CatalogueIndexPage(title="交通专栏", slug="jiaotong", live=False)
     catalogue.add_child(instance=section)
-    second = CatalogueIndexPage(title="第二目录", slug="xxgk2")
+    fixture_release(section)
+    second = CatalogueIndexPage(title="第二目录", slug="xxgk2", live=False)
     root_page.add_child(instance=second)
+    fixture_release(second)
     grant_catalogue_permissions(log=lambda *_: None)
 
     # Wagtail's default one-step workflow on the tree's root (its migrations create it).
@@ -444,8 +453,12 @@ class ReleaseMachine(RuleBasedStateMachine):
         def add():
             if not parent_page.permissions_for_user(user).can_add_subpage():
                 raise PermissionDenied("may not add here")
-            section = CatalogueIndexPage(title=f"专栏{n}", slug=f"new-sec-{n}", owner=user)
+            # A draft, as the admin creates it (a section goes live through review too);
+            # pages may be added under it meanwhile.
+            section = CatalogueIndexPage(title=f"专栏{n}", slug=f"new-sec-{n}", owner=user,
+                                         live=False)
             parent_page.add_child(instance=section)
+            section.save_revision(user=user, log_action=True)
             self.containers.append(section.pk)
 
         self.attempt("new section", add)

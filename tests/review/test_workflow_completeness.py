@@ -21,6 +21,7 @@ from govinfo_wagtail.review.workflow_rules import (
     incomplete_disclosure_trees,
     workflow_completeness,
 )
+from tests.conftest import add_live
 
 P, PO, W, OT = GateKind.POLITICAL, GateKind.POLICY, GateKind.WORDING, GateKind.OTHER
 
@@ -95,8 +96,7 @@ def sanshen():
 
 
 def new_root(parent, title="第二目录", slug="xxgk2"):
-    page = CatalogueIndexPage(title=title, slug=slug)
-    parent.add_child(instance=page)
+    page = add_live(parent, CatalogueIndexPage(title=title, slug=slug))
     return Page.objects.get(pk=page.pk)
 
 

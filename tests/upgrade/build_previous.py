@@ -28,6 +28,26 @@ public.save()
 disclosure = DisclosureSettings.for_site(site)
 disclosure.index_number_pattern = "{agency_code}-{year}-{serial:04d}"
 disclosure.save()
+# A section, a collection and a search page published the way Wagtail publishes: the only way
+# there was for these page types then (the demo's catalogue pages went through the release
+# service already and have their records).
+from govinfo_wagtail.catalogue.models import (  # noqa: E402
+    CatalogueCollectionPage,
+    CatalogueIndexPage,
+)
+from govinfo_wagtail.search.models import DisclosureSearchPage  # noqa: E402
+
+catalogue = CatalogueIndexPage.objects.get(slug="xxgk")
+for parent, page in ((catalogue, CatalogueIndexPage(title="升级前的栏目", slug="upgrade-section",
+                                                    intro="<p>升级前发布的栏目说明。</p>")),
+                     (catalogue, CatalogueCollectionPage(title="升级前的集合",
+                                                         slug="upgrade-collection",
+                                                         intro="<p>升级前发布的集合说明。</p>")),
+                     (site.root_page, DisclosureSearchPage(title="升级前的搜索页",
+                                                           slug="upgrade-search",
+                                                           intro="<p>输入关键词。</p>"))):
+    parent.add_child(instance=page)
+    page.save_revision().publish()
 # The group the previous version's GOVINFO_EMERGENCY_RELEASE_GROUP named, with a member.
 emergency = Group.objects.create(name="应急发布")
 get_user_model().objects.create_user("duty", "duty@example.org", "pw").groups.add(emergency)

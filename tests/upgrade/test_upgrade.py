@@ -82,9 +82,26 @@ def test_a_database_built_by_the_previous_version_migrates_without_loss(tmp_path
                 zip(after[key], before[key], strict=True)] == before[key], key
     # Agencies, pages (live or not, their live revision), index numbers, release records,
     # revisions, reports and group members: all as they were.
-    for key in ("agencies", "pages", "index_numbers", "release_records", "revisions",
-                "reports", "group_members"):
+    for key in ("agencies", "pages", "index_numbers", "revisions", "reports", "group_members"):
         assert after[key] == before[key], key
+    # Release records: all kept, and one more of each page of a type that now goes live only
+    # through the release service and was live without a record (catalogue sections,
+    # collections, the search page published the way Wagtail published them then):
+    # reason "upgrade", so the public still sees them.
+    assert [r for r in after["release_records"] if r not in before["release_records"]] == \
+        [r for r in after["release_records"] if r[2] == "upgrade"]
+    assert all(r in after["release_records"] for r in before["release_records"])
+    released_types = {"catalogueindexpage", "cataloguecollectionpage", "disclosuresearchpage",
+                      "disclosureguidepage", "statutorycontentpage"}
+    live = {(pk, revision) for pk, model, _t, is_live, revision, _u in before["pages"]
+            if is_live and model in released_types}
+    recorded = {(page, revision) for page, revision, _r, _d, released in
+                after["release_records"] if released}
+    assert live and live <= recorded, live - recorded
+    upgraded = {page for page, _rev, reason, _d, _rel in after["release_records"]
+                if reason == "upgrade"}
+    titles = {pk: title for pk, _m, title, *_rest in before["pages"]}
+    assert {titles[pk] for pk in upgraded} == {"升级前的栏目", "升级前的集合", "升级前的搜索页"}
     assert after["public_site_settings"][0]["portal_name"] == "海丰县人民政府信息公开（升级测试）"
     # Every right a group had it still has; the rights once given by group names in
     # settings are now permissions of those groups.
