@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
@@ -39,24 +39,36 @@ def _value(data, cell: CellRef) -> int:
     return int(value or Decimal(0))
 
 
+# Per format (kept with it, so a format object's id is not reused): the outcome series as
+# (label, the cells summed), read from the format description once per process.
+_PLANS: dict[int, tuple[object, tuple[tuple[str, tuple[CellRef, ...]], ...]]] = {}
+
+
+def _outcome_plan(fmt) -> tuple[tuple[str, tuple[CellRef, ...]], ...]:
+    cached = _PLANS.get(id(fmt))
+    if cached is None or cached[0] is not fmt:
+        block = fmt.table(APPLICATIONS).blocks[0]
+        plan = []
+        for row in block.rows:
+            if row.parent != "results" or row.key == "results_total":
+                continue
+            if row.group:
+                leaves = [r for r in block.data_rows if row in block.ancestors(r.key)]
+            else:
+                leaves = [row]
+            # Labels without the （一） ordinal, shared by both formats.
+            plan.append((row.label.split("）", 1)[-1].split("（", 1)[0],
+                         tuple(CellRef(APPLICATIONS, r.key, "total") for r in leaves)))
+        cached = _PLANS[id(fmt)] = (fmt, tuple(plan))
+    return cached[1]
+
+
 def year_figures(report) -> YearFigures:
-    fmt = report.report_format
-    table = fmt.table(APPLICATIONS)
-    block = table.blocks[0]
     data = report.tables
-    outcomes = []
-    for row in block.rows:
-        if row.parent != "results" or row.key == "results_total":
-            continue
-        if row.group:
-            leaves = [r for r in block.data_rows if row in block.ancestors(r.key)]
-            count = sum(_value(data, CellRef(APPLICATIONS, r.key, "total")) for r in leaves)
-        else:
-            count = _value(data, CellRef(APPLICATIONS, row.key, "total"))
-        # Labels without the （一） ordinal, shared by both formats.
-        outcomes.append((row.label.split("）", 1)[-1].split("（", 1)[0], count))
+    outcomes = tuple((label, sum(_value(data, cell) for cell in cells))
+                     for label, cells in _outcome_plan(report.report_format))
     received = _value(data, CellRef(APPLICATIONS, "new_requests", "total"))
-    return YearFigures(report.year, received, tuple(outcomes))
+    return YearFigures(report.year, received, outcomes)
 
 
 def series(reports: Sequence) -> list[YearFigures]:
@@ -97,14 +109,15 @@ def _bar_chart(chart_id: str, title: str,
     top_value = _scale_max(max(totals, default=0))
     slot = (width - left - 8) / max(len(groups), 1)
     bar_w = min(64.0, slot * 0.6)
+    # Markup of the chart's elements: numbers formatted here, every text escaped.
     items: list[str] = []
     for tick in range(6):
         value = top_value * tick // 5
         y = top + plot_h - plot_h * tick / 5
-        items.append(format_html(
-            '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#ccc" stroke-width="0.5"/>'
-            '<text x="{}" y="{}" font-size="10" text-anchor="end" fill="#333">{}</text>',
-            left, width - 8, _n(y), _n(y), left - 4, _n(y + 3), value))
+        items.append(
+            f'<line x1="{left}" x2="{width - 8}" y1="{_n(y)}" y2="{_n(y)}" stroke="#ccc" '
+            f'stroke-width="0.5"/><text x="{left - 4}" y="{_n(y + 3)}" font-size="10" '
+            f'text-anchor="end" fill="#333">{value}</text>')
     descriptions = []
     for index, ((label, parts), total) in enumerate(zip(groups, totals, strict=True)):
         x = left + slot * index + (slot - bar_w) / 2
@@ -112,24 +125,25 @@ def _bar_chart(chart_id: str, title: str,
         for colour, (part_label, value) in zip(PALETTE, parts, strict=False):
             h = plot_h * value / top_value if top_value else 0
             y -= h
-            items.append(format_html(
-                '<rect x="{}" y="{}" width="{}" height="{}" fill="{}">'
-                "<title>{} {}: {}</title></rect>",
-                _n(x), _n(y), _n(bar_w), _n(h), colour, label, part_label, value))
-        items.append(format_html(
-            '<text x="{}" y="{}" font-size="11" text-anchor="middle" fill="#111">{}</text>'
-            '<text x="{}" y="{}" font-size="11" text-anchor="middle" fill="#111">{}</text>',
-            _n(x + bar_w / 2), _n(y - 4), total, _n(x + bar_w / 2), height - bottom + 16, label))
+            items.append(
+                f'<rect x="{_n(x)}" y="{_n(y)}" width="{_n(bar_w)}" height="{_n(h)}" '
+                f'fill="{colour}"><title>{escape(label)} {escape(part_label)}: '
+                f'{escape(value)}</title></rect>')
+        items.append(
+            f'<text x="{_n(x + bar_w / 2)}" y="{_n(y - 4)}" font-size="11" '
+            f'text-anchor="middle" fill="#111">{escape(total)}</text>'
+            f'<text x="{_n(x + bar_w / 2)}" y="{height - bottom + 16}" font-size="11" '
+            f'text-anchor="middle" fill="#111">{escape(label)}</text>')
         descriptions.append(
             f"{label}: " + ", ".join(f"{part_label} {value}" for part_label, value in parts))
     if stacked:
         for index, (colour, legend) in enumerate(zip(PALETTE, legend_labels, strict=False)):
             lx = left + (index % 3) * 170
             ly = height + 4 + 20 * (index // 3)
-            items.append(format_html(
-                '<rect x="{}" y="{}" width="12" height="12" fill="{}"/>'
-                '<text x="{}" y="{}" font-size="11" fill="#111">{}</text>',
-                lx, ly, colour, lx + 16, ly + 10, legend))
+            items.append(
+                f'<rect x="{lx}" y="{ly}" width="12" height="12" fill="{colour}"/>'
+                f'<text x="{lx + 16}" y="{ly + 10}" font-size="11" fill="#111">'
+                f'{escape(legend)}</text>')
     return format_html(
         '<figure class="govinfo-chart"><svg xmlns="http://www.w3.org/2000/svg" role="img" '
         'viewBox="0 0 {} {}" width="{}" height="{}" aria-labelledby="{}-title {}-desc" '

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
@@ -148,8 +148,39 @@ def display_cell_renderer(data: Mapping | None) -> CellRenderer:
     return render
 
 
+# The markup of a table around its values depends only on the format: it is built once per
+# process and table (a few hundred format_html calls), then each page fills in its values.
+_SLOT = "\x00"  # a place for a value: the official labels contain no NUL (checked below)
+_SKELETONS: dict[tuple[int, str], tuple[ReportFormat, list[str], list[CellRef]]] = {}
+
+
+def _display_skeleton(fmt: ReportFormat, table: Table) -> tuple[list[str], list[CellRef]]:
+    key = (id(fmt), table.key)
+    cached = _SKELETONS.get(key)
+    if cached is None or cached[0] is not fmt:
+        refs: list[CellRef] = []
+
+        def slot(ref: CellRef, _unused: Any, headers: str) -> SafeString:
+            refs.append(ref)
+            return format_html('<td headers="{}">{}</td>', headers, mark_safe(_SLOT))
+
+        html = str(render_table(fmt, table, slot))
+        parts = html.split(_SLOT)
+        if len(parts) != len(refs) + 1:
+            raise ValueError(f"a label of table {table.key} contains a NUL character")
+        cached = _SKELETONS[key] = (fmt, parts, refs)
+    return cached[1], cached[2]
+
+
 def render_display_table(fmt: ReportFormat, table: Table, data: Mapping | None) -> SafeString:
-    return render_table(fmt, table, display_cell_renderer(data))
+    """The table as :func:`render_table` with :func:`display_cell_renderer` renders it (the
+    same markup), from the table's cached markup and this report's values."""
+    parts, refs = _display_skeleton(fmt, table)
+    out = [parts[0]]
+    for ref, after in zip(refs, parts[1:], strict=True):
+        out.append(conditional_escape(display_value(raw_value(data, ref))))
+        out.append(after)
+    return mark_safe("".join(out))
 
 
 def issue_list(issues: list[Issue]) -> SafeString:

@@ -24,6 +24,11 @@ DOWNLOADS = {
 }
 
 
+# What the agency section (title, year, address) and the charts (year, format, tables) read.
+LISTED_REPORT_FIELDS = ("title", "url_path", "depth", "path", "live", "year", "format_key",
+                        "tables", "agency_id", "live_revision_id", "locale_id")
+
+
 def agency_reports(page):
     reports = type(page).objects
     if not page.agency_id:
@@ -42,8 +47,9 @@ def report_context(page, request, *, for_pdf: bool = False) -> dict[str, Any]:
             "html": sanitise_html(expand_db_html(section["text"] or "")),
             "table_html": render_display_table(fmt, table, page.tables) if table else "",
         })
-    # One query for the charts and the agency section (the list is the section's).
-    agency_section = list(agency_reports(page))
+    # One query for the charts and the agency section (the list is the section's), of the
+    # fields they read: not the reports' texts.
+    agency_section = list(agency_reports(page).only(*LISTED_REPORT_FIELDS))
     reports = [r for r in agency_section if r.year <= page.year]
     if page.pk and page.live and page not in reports:
         reports.append(page)

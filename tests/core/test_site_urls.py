@@ -31,7 +31,9 @@ def portal(catalogue, agency):
     Site.objects.create(hostname="localhost", port=8080, root_page=staging_root)
     add_live(staging_root, CatalogueIndexPage(title="目录", slug="ml"))
     own = add_live(catalogue, CatalogueItemPage(title="本站页面", slug="bz", agency=agency))
-    return {"education": education, "notice": notice, "own": own, "jyj_root": jyj_root}
+    yield {"education": education, "notice": notice, "own": own, "jyj_root": jyj_root}
+    # The sites go with the test's transaction; Wagtail's cached site root paths would not.
+    Site.clear_site_root_paths_cache()
 
 
 def test_an_address_is_read_on_the_site_of_its_host_and_port(portal):
