@@ -133,6 +133,12 @@ class ReleaseOnlyPermissionTester(PagePermissionTester):
     def can_publish(self):
         return False
 
+    def can_set_view_restrictions(self):
+        # Wagtail ties privacy to the Publish permission. A restriction only hides or shows
+        # content that went live through the release service, so it stays with those who
+        # hold publish permission (site administrators), as on any other page.
+        return super().can_publish()
+
 
 class ReleaseRecord(models.Model):
     """A revision that the release service let go live, and why: the gate decisions that
