@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 
 from ..pdf.fonts import font_stack
 from .formats import CellRef
+from .formats.registry import derived
 from .formats.validation import raw_value, to_decimal
 
 APPLICATIONS = "applications"
@@ -39,14 +40,9 @@ def _value(data, cell: CellRef) -> int:
     return int(value or Decimal(0))
 
 
-# Per format (kept with it, so a format object's id is not reused): the outcome series as
-# (label, the cells summed), read from the format description once per process.
-_PLANS: dict[int, tuple[object, tuple[tuple[str, tuple[CellRef, ...]], ...]]] = {}
-
-
 def _outcome_plan(fmt) -> tuple[tuple[str, tuple[CellRef, ...]], ...]:
-    cached = _PLANS.get(id(fmt))
-    if cached is None or cached[0] is not fmt:
+    """The outcome series as (label, the cells summed), read from the format once."""
+    def build():
         block = fmt.table(APPLICATIONS).blocks[0]
         plan = []
         for row in block.rows:
@@ -59,8 +55,9 @@ def _outcome_plan(fmt) -> tuple[tuple[str, tuple[CellRef, ...]], ...]:
             # Labels without the （一） ordinal, shared by both formats.
             plan.append((row.label.split("）", 1)[-1].split("（", 1)[0],
                          tuple(CellRef(APPLICATIONS, r.key, "total") for r in leaves)))
-        cached = _PLANS[id(fmt)] = (fmt, tuple(plan))
-    return cached[1]
+        return tuple(plan)
+
+    return derived(fmt, "chart-outcomes", build)
 
 
 def year_figures(report) -> YearFigures:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 
 from .formats import CellRef, ReportFormat
 from .formats.base import Block, Table
+from .formats.registry import derived
 from .formats.validation import Issue, format_number, raw_value, to_decimal
 
 CellRenderer = Callable[[CellRef, Any, str], SafeString]
@@ -151,25 +152,20 @@ def display_cell_renderer(data: Mapping | None) -> CellRenderer:
 # The markup of a table around its values depends only on the format: it is built once per
 # process and table (a few hundred format_html calls), then each page fills in its values.
 _SLOT = "\x00"  # a place for a value: the official labels contain no NUL (checked below)
-_SKELETONS: dict[tuple[int, str], tuple[ReportFormat, list[str], list[CellRef]]] = {}
-
-
 def _display_skeleton(fmt: ReportFormat, table: Table) -> tuple[list[str], list[CellRef]]:
-    key = (id(fmt), table.key)
-    cached = _SKELETONS.get(key)
-    if cached is None or cached[0] is not fmt:
+    def build():
         refs: list[CellRef] = []
 
         def slot(ref: CellRef, _unused: Any, headers: str) -> SafeString:
             refs.append(ref)
             return format_html('<td headers="{}">{}</td>', headers, mark_safe(_SLOT))
 
-        html = str(render_table(fmt, table, slot))
-        parts = html.split(_SLOT)
+        parts = str(render_table(fmt, table, slot)).split(_SLOT)
         if len(parts) != len(refs) + 1:
             raise ValueError(f"a label of table {table.key} contains a NUL character")
-        cached = _SKELETONS[key] = (fmt, parts, refs)
-    return cached[1], cached[2]
+        return parts, refs
+
+    return derived(fmt, f"display-table:{table.key}", build)
 
 
 def render_display_table(fmt: ReportFormat, table: Table, data: Mapping | None) -> SafeString:

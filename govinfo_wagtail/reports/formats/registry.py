@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -28,6 +28,19 @@ def get_format(key: str) -> ReportFormat:
         return _FORMATS[key]
     except KeyError:
         raise LookupError(f"Unknown annual report format {key!r}.") from None
+
+
+_DERIVED: dict[tuple[int, str], tuple[ReportFormat, Any]] = {}
+
+
+def derived(fmt: ReportFormat, name: str, build: Callable[[], Any]) -> Any:
+    """``build()``, computed once per process for ``fmt`` and ``name``: what depends only on
+    a format's description (the markup of its tables, its chart series). Kept with the
+    format, so that another format object never takes its entry."""
+    cached = _DERIVED.get((id(fmt), name))
+    if cached is None or cached[0] is not fmt:
+        cached = _DERIVED[(id(fmt), name)] = (fmt, build())
+    return cached[1]
 
 
 def format_for_year(year: int, override: str | None = None) -> ReportFormat:
