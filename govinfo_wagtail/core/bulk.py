@@ -1,14 +1,18 @@
-"""``bulk_create`` for the package's bulk writes (imports, batch releases, search documents).
+"""``bulk_create`` for bulk writes of rows that carry large JSON (revisions of imported pages).
 
 On PostgreSQL, Django sends a bulk insert of plain values as ``UNNEST`` of one array per
 column. psycopg (client-side binding, Django's default) escapes the text of those arrays with
-a Python callback per quote and backslash, so rows holding JSON (revision content, log
-entries, release records) or long text are several times slower to send that way than as
-``VALUES`` rows (500 revisions of catalogue items: about 0.5 s against 0.15 s). Django takes
-the ``VALUES`` form when a value is an expression, so :func:`bulk_create` passes one value of
-the first row as ``Value(...)`` and puts the plain value back afterwards. Other databases
-get Django's ``bulk_create`` unchanged. Used for the rows that hold JSON (revisions, log
-entries, release records); rows of short plain values (pages, references) keep ``UNNEST``.
+a Python callback per quote and backslash, so rows holding large JSON (a revision's content)
+are several times slower to send that way than as ``VALUES`` rows. Django takes the ``VALUES``
+form when a value is an expression, so :func:`bulk_create` passes one value of the first row
+as ``Value(...)`` and puts the plain value back afterwards. Other databases get Django's
+``bulk_create`` unchanged.
+
+Rows of short values, small JSON included, are faster through ``UNNEST``: measured on
+PostgreSQL 15 (3 December 2026, same database, three runs each), 1,000 revisions of catalogue
+items took 230–500 ms as ``VALUES`` against 1,140–1,240 ms as ``UNNEST``, while 2,000 page
+log entries took 470–550 ms against 150–200 ms and 1,000 release records 260–330 ms against
+85–90 ms. So log entries and release records use Django's ``bulk_create``.
 """
 
 from __future__ import annotations

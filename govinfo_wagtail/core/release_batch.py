@@ -16,7 +16,6 @@ from django.utils.translation import gettext
 from wagtail.models import Revision
 
 from ..conf import govinfo_settings
-from .bulk import bulk_create
 from .content import content_digest
 from .models import DisclosurePage, DisclosureSettings, ReleaseRecord
 from .release import (
@@ -51,6 +50,7 @@ def release_many(
     override_reason: str = "",
     skip_blocked: bool = False,
     hold: bool = False,
+    created: bool = False,
 ) -> BatchRelease:
     """:func:`release` for many pages that go live each on its own (not as a group), with
     the same checks, records, index numbers and logs, written in bulk: one query per step
@@ -70,6 +70,11 @@ def release_many(
     does); any other page (already live, scheduled, a type with its own ``save()`` rules or
     one that sets ``bulk_release = False``) goes through :func:`release` one at a time, in
     the batch's order, with the same outcome.
+
+    ``created`` is for a caller that has just written each page in this transaction from the
+    object it attached as ``revision.content_object``, and the revision's content from that
+    same object (an import batch): the pages are taken as they are instead of being read back
+    and serialised again to compare them with their revisions.
     """
     reason = ReleaseReason(reason)
     if reason == ReleaseReason.UPGRADE:
@@ -80,11 +85,15 @@ def release_many(
     if not revisions:
         return result
     with transaction.atomic():
-        pages = _specific_pages(revisions)
+        if created:
+            pages = {int(r.object_id): r.content_object for r in revisions}
+        else:
+            pages = _specific_pages(revisions)
         bulk, single = [], []
         for revision in revisions:
             page = pages[int(revision.object_id)]
-            (bulk if _fits_bulk_path(revision, page) else single).append((revision, page))
+            fits = _fits_bulk_path(revision, page, compare_content=not created)
+            (bulk if fits else single).append((revision, page))
         for revision, _page in single:
             try:
                 with transaction.atomic():
@@ -118,7 +127,7 @@ def _specific_pages(revisions: list[Revision]) -> dict:
     return pages
 
 
-def _fits_bulk_path(revision: Revision, page) -> bool:
+def _fits_bulk_path(revision: Revision, page, *, compare_content: bool = True) -> bool:
     from wagtail.models import Page
 
     return (
@@ -128,7 +137,8 @@ def _fits_bulk_path(revision: Revision, page) -> bool:
         and (not isinstance(page, DisclosurePage) or type(page).bulk_release)
         and scheduled_for(revision) is None
         and not page.alias_of_id
-        and content_digest(page.serializable_data()) == content_digest(revision.content)
+        and (not compare_content
+             or content_digest(page.serializable_data()) == content_digest(revision.content))
     )
 
 
@@ -230,7 +240,7 @@ def _release_bulk(pairs, result: BatchRelease, *, reason, user, note, override_r
     )
     Revision.objects.filter(pk__in=[r.pk for r, _ in released],
                             approved_go_live_at__isnull=False).update(approved_go_live_at=None)
-    records = bulk_create(ReleaseRecord, [
+    records = ReleaseRecord.objects.bulk_create([
         ReleaseRecord(page_id=page.pk, revision=revision, reason=reason.value, note=note,
                       user=user, content_digest=content_digest(revision.content),
                       gate_decisions=facts_by_page[page.pk]["gate_decisions"],
@@ -260,7 +270,7 @@ def _release_bulk(pairs, result: BatchRelease, *, reason, user, note, override_r
             page_id=page.pk, content_type_id=content_type_id, label=label,
             action=RELEASE_LOG_ACTION, revision=revision, user=user, timestamp=now,
             data={"reason": reason.value, "note": note, "revision_id": revision.pk}))
-    bulk_create(PageLogEntry, logs)
+    PageLogEntry.objects.bulk_create(logs)
     for revision, page in released:
         page_published.send(sender=type(page), instance=page, revision=revision)
         result.pages.append(page)

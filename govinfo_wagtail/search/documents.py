@@ -10,7 +10,6 @@ from ..core.models import DisclosurePage
 from ..core.search_text import encoded
 from ..text import analysis
 from ..text.extraction import extract
-from ..text.html import html_to_text
 from .records import AttachmentText, SearchDocument
 
 SNIPPET_SOURCE_LIMIT = 50_000  # characters of plain text kept for snippets
@@ -72,39 +71,43 @@ def innodb_min_token_size() -> int:
     return cached
 
 
-def strong_texts(page) -> tuple[str, str]:
+def strong_texts(page, memo: dict | None = None) -> tuple[str, str]:
     """The analysed strong fields: (own 文号 + 索引号 + title, keywords + summary + agency).
 
     The same parts are in ``text`` (``search_parts``) and go through the same analysis, so a
     document with every query term in its strong fields also matches in ``text``.
     """
     title_parts, meta_parts = page.strong_search_parts()
-    return analysis.index_text(*title_parts), analysis.index_text(*meta_parts)
+    return (analysis.index_text(*title_parts, memo=memo),
+            analysis.index_text(*meta_parts, memo=memo))
 
 
-def attachment_only_text(parts: list[str], attachments: list[str]) -> str:
+def attachment_only_text(parts: list[str], attachments: list[str],
+                         memo: dict | None = None) -> str:
     """The analysed tokens of ``attachments`` that none of the page's own ``parts`` holds."""
     if not any(attachments):
         return ""
-    own = set(analysis.index_text(*parts).split())
-    return " ".join(t for t in dict.fromkeys(analysis.index_text(*attachments).split())
+    own = set(analysis.index_text(*parts, memo=memo).split())
+    return " ".join(t for t in dict.fromkeys(analysis.index_text(*attachments,
+                                                                 memo=memo).split())
                     if t not in own)
 
 
 def build_document(page) -> SearchDocument:
     attachments = _attachment_texts(page)
     parts = page.search_parts()
-    analysed = analysis.index_text(*parts, *attachments, unique=False)
+    memo: dict = {}  # each text analysed once, whichever fields hold it
+    analysed = analysis.index_text(*parts, *attachments, unique=False, memo=memo)
     # Wagtail's backends index the same analysis (``search_text``, its tokens once each):
     # kept on the page, so that indexing it there (update_pages_index) does not analyse the
     # page a second time. search_text() recomputes it if the parts differ.
     page.__dict__["_govinfo_search_text"] = (
         (*parts, *attachments), encoded(" ".join(dict.fromkeys(analysed.split()))))
     plain = "\n".join(
-        p for p in [page.summary, html_to_text(page.body or ""), *attachments] if p
+        p for p in [page.summary, page._body_text(), *attachments] if p
     )[:SNIPPET_SOURCE_LIMIT]
     published = page.published_date
-    title_text, meta_text = strong_texts(page)
+    title_text, meta_text = strong_texts(page, memo)
     # Wagtail's backends index the strong fields too (search_title_text, search_meta_text).
     for key, parts, text in zip(("_govinfo_search_title_text", "_govinfo_search_meta_text"),
                                 page.strong_search_parts(), (title_text, meta_text),
@@ -116,7 +119,7 @@ def build_document(page) -> SearchDocument:
         title_text=backend_text(title_text),
         meta_text=backend_text(meta_text),
         title_key=analysis.title_key(page.title),
-        attach_only=backend_text(attachment_only_text(parts, attachments)),
+        attach_only=backend_text(attachment_only_text(parts, attachments, memo)),
         plain=plain,
         agency_id=page.agency_id,
         topic_id=page.topic_id,

@@ -269,21 +269,34 @@ def _index_number_tokens(text: str) -> Iterator[tuple[str, int, int]]:
 # --- the two entry points --------------------------------------------------------------------
 
 
-def index_text(*parts: object, unique: bool = True) -> str:
+def index_text(*parts: object, unique: bool = True, memo: dict | None = None) -> str:
     """The analysed field: tokens of all parts (title, metadata, body, attachments) in order.
 
     Includes ``dn…``/``ix…`` tokens for every 文号 and 索引号 found. ``unique`` drops repeated
     tokens (a smaller index); pass False to keep term frequencies for BM25/ts_rank ranking.
+    Each part is analysed on its own, so a caller that analyses the same texts in several
+    fields (the title in the full text and in the strong fields) can pass one ``memo`` dict
+    to all those calls and have each text analysed once. A memo is for one piece of work
+    only: the analysis changes with the site's dictionary.
     """
     tokens: list[str] = []
     for part in parts:
-        text = search_form(_coerce(part)[:DOCUMENT_LIMIT])
-        if not text:
+        if memo is None or not isinstance(part, str):
+            tokens.extend(_part_tokens(part))
             continue
-        tokens.extend(tok for tok, _, _ in _index_number_tokens(text))
-        tokens.extend(_indexed_document_number_tokens(text))
-        tokens.extend(_tokens(text))
+        found = memo.get(part)
+        if found is None:
+            found = memo[part] = _part_tokens(part)
+        tokens.extend(found)
     return " ".join(_dedupe(tokens) if unique else tokens)
+
+
+def _part_tokens(part: object) -> list[str]:
+    text = search_form(_coerce(part)[:DOCUMENT_LIMIT])
+    if not text:
+        return []
+    return [*(tok for tok, _, _ in _index_number_tokens(text)),
+            *_indexed_document_number_tokens(text), *_tokens(text)]
 
 
 def title_key(title: object, limit: int = 255) -> str:

@@ -14,6 +14,7 @@ import uuid
 
 import pytest
 
+from govinfo_wagtail.text import analysis
 from govinfo_wagtail.text.analysis import (
     DOCUMENT_LIMIT,
     QUERY_LIMIT,
@@ -501,3 +502,17 @@ def test_round_trip_mariadb(mariadb, collation):
     finally:
         cur.execute(f"DROP TABLE IF EXISTS {table}")
         mariadb.commit()
+
+
+def test_a_memo_gives_the_same_analysis_and_analyses_each_text_once(monkeypatch):
+    title, body = "关于加强农村公路养护管理的通知", "<p>海府〔2024〕3号 农村公路养护</p>"
+    expected = (analysis.index_text(title, title, body, unique=False),
+                analysis.index_text(title, "海府〔2024〕3号"))
+    calls = []
+    part_tokens = analysis._part_tokens
+    monkeypatch.setattr(analysis, "_part_tokens",
+                        lambda part: calls.append(part) or part_tokens(part))
+    memo: dict = {}
+    assert (analysis.index_text(title, title, body, unique=False, memo=memo),
+            analysis.index_text(title, "海府〔2024〕3号", memo=memo)) == expected
+    assert sorted(calls) == sorted([title, body, "海府〔2024〕3号"])

@@ -150,12 +150,7 @@ def run_job(source: Source, filename: str, run: JobRun, *, user=None, reason="",
     with transaction.atomic():
         _claim_batch(job, job.next_row)  # no other run has moved the job on
         if job.publish:
-            from ...core.models import ReleaseRecord
-
-            held = ReleaseRecord.objects.filter(
-                page_id__in=_created_pages(job), released_at__isnull=True,
-                go_live_at__isnull=True).values_list("pk", flat=True)
-            complete_held_releases(list(held))
+            complete_held_releases(_held_records(job))
         else:
             _index_drafts_on_commit(job)
         job.state, job.error = ImportJob.State.COMPLETED, ""
@@ -177,10 +172,21 @@ def _index_drafts_on_commit(job) -> None:
         transaction.on_commit(lambda: disclosure_pages_changed.send(sender=None, page_ids=ids))
 
 
-def _created_pages(job):
+def _held_records(job, chunk: int = 2000) -> list[int]:
+    """The release records the job's batches wrote unreleased. Looked up by the job's pages
+    a chunk at a time: as one query with a subquery, PostgreSQL planned it from statistics
+    taken before the job filled the tables and took 2 s at 10,000 rows."""
+    from ...core.models import ReleaseRecord
     from ..models import ImportedItem
 
-    return ImportedItem.objects.filter(created_by_job=job).values("page_id")
+    page_ids = list(ImportedItem.objects.filter(created_by_job=job).order_by("page_id")
+                    .values_list("page_id", flat=True))
+    held: list[int] = []
+    for start in range(0, len(page_ids), chunk):
+        held += ReleaseRecord.objects.filter(
+            page_id__in=page_ids[start:start + chunk], released_at__isnull=True,
+            go_live_at__isnull=True).values_list("pk", flat=True)
+    return held
 
 
 def _batches(rows: Iterator[ImportRow], size: int, start: int) -> Iterator[list[ImportRow]]:

@@ -261,7 +261,7 @@ class BatchWriter:
             result = release_many(revisions, reason=ReleaseReason.LEGACY_IMPORT,
                                   user=context.user, note=context.reason,
                                   override_reason=context.override_reason, skip_blocked=True,
-                                  hold=self.job is not None)
+                                  hold=self.job is not None, created=True)
             outcome.record_ids += result.record_ids
             by_revision = {r.pk: row for r, row in zip(revisions, rows, strict=True)}
             for revision_id, exc in result.blocked.items():
@@ -286,7 +286,7 @@ class BatchWriter:
                                      data={}))
             if documents[row.row]:
                 record_uses(page.pk, revision.pk, documents[row.row])
-        bulk_create(PageLogEntry, logs)
+        PageLogEntry.objects.bulk_create(logs)
         ids = [page.pk for _, page, _ in kept]
         update_references_on_commit(ids)
         return [(row, page) for row, page, _ in kept]

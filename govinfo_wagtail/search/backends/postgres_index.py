@@ -13,8 +13,8 @@ from __future__ import annotations
 from modelsearch.backends.database.postgres.postgres import (
     IndexEntry,
     ObjectIndexer,
-    PostgresIndex,
 )
+from modelsearch.backends.database.postgres.postgres import PostgresIndex as StockPostgresIndex
 from modelsearch.index import AutocompleteField, SearchField
 from modelsearch.utils import balanced_reduce, get_content_type_pk
 
@@ -33,7 +33,7 @@ def _vector(texts: list[tuple[str, str]], config: str | None) -> tuple[str, list
     return balanced_reduce(lambda a, b: (f"({a[0]} || {b[0]})", a[1] + b[1]), parts)
 
 
-class PostgresIndex(PostgresIndex):
+class PostgresIndex(StockPostgresIndex):
     def add_items(self, model, objs):
         search_fields = model.get_search_fields()
         if not search_fields or not objs:
