@@ -11,12 +11,19 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 from django.utils.translation import override
+from wagtail import hooks
 from wagtail.actions.unpublish_page import UnpublishPageAction
 from wagtail.models import Revision
 
 from govinfo_wagtail.catalogue.importing import import_rows, read_table, validate
 from govinfo_wagtail.core.models import ReleaseRecord
-from govinfo_wagtail.core.release import ReleaseReason, release
+from govinfo_wagtail.core.release import (
+    DEPENDS_ON_OTHER_PAGES,
+    RELEASE_CHECK_HOOK,
+    ReleaseReason,
+    ReleaseRefused,
+    release,
+)
 from govinfo_wagtail.core.release_batch import release_many
 from govinfo_wagtail.policies.models import InterpretationPage, PolicyDocumentPage
 from govinfo_wagtail.policies.release_rules import PolicyReleaseRefused
@@ -215,6 +222,30 @@ def test_a_policy_due_with_an_interpretation_that_will_be_refused_does_not_go_li
     call_command("publish_scheduled", verbosity=0)
     assert not is_live(both)
     assert not is_live(second)  # not alone
+
+
+def test_a_policy_due_with_an_interpretation_refused_at_its_time_does_not_stay_live_alone(
+        policy, interpretation):
+    """The interpretation due with the policy is refused at its time by another check that
+    depends on other pages (a site's own rule, here): the policy, which counted on it and
+    was made live first in the same run, does not stay live without it."""
+    when = timezone.now() + timedelta(hours=1)
+    release([_scheduled(policy, when), _scheduled(interpretation, when)],
+            reason=ReleaseReason.TEST)
+
+    def site_rule(*, page, **kwargs):
+        if page.pk == interpretation.pk:
+            raise ReleaseRefused(page, "本站规则：暂缓发布", code="site_rule")
+
+    setattr(site_rule, DEPENDS_ON_OTHER_PAGES, True)
+    _make_due(policy)
+    _make_due(interpretation)  # due after the policy: the policy goes first
+    with hooks.register_temporarily(RELEASE_CHECK_HOOK, site_rule):
+        call_command("publish_scheduled", verbosity=0)
+    assert not is_live(interpretation)
+    assert not is_live(policy)
+    assert not ReleaseRecord.objects.filter(page_id=policy.pk,
+                                            released_at__isnull=False).exists()
 
 
 def test_a_policy_and_its_interpretation_scheduled_together_go_live_at_their_time(

@@ -11,11 +11,17 @@ At its time, a release approved for later is checked again by the release checks
 on other pages (三同步: the policy of an interpretation may have been taken down meanwhile):
 the guard runs them before the page row is saved. A page refused then is left not live, its
 schedule cleared, and the refusal logged; a page that waits for another page due in the same
-run (an interpretation for its policy) is tried again after the others.
+run (an interpretation for its policy) is tried again after the others. Each pass of
+Wagtail's loop is one transaction: a refusal undoes the pass, and the next pass runs without
+the refused page, so a policy made live earlier in the pass on the strength of an
+interpretation refused later in it is checked again without it (and refused: it may not go
+live alone). Nothing of an undone pass reaches the public: the search index, the front cache
+and the notices act when a transaction commits.
 """
 
 import logging
 
+from django.db import transaction
 from django.utils import timezone
 from wagtail.management.commands.publish_scheduled import Command as WagtailCommand
 from wagtail.models import Revision
@@ -42,7 +48,11 @@ class Command(WagtailCommand):
         due = Revision.objects.filter(approved_go_live_at__isnull=False).count()
         for _ in range(2 * due + 1):
             try:
-                return super().handle(*args, **options)
+                # One transaction per pass: a refusal undoes the pass, so that no page stays
+                # live on the strength of one refused after it (a policy made live with an
+                # interpretation due in the same run, 三同步); the next pass goes without it.
+                with transaction.atomic():
+                    return super().handle(*args, **options)
             except ReleaseDeferred as exc:
                 # After the pages it waits for: they are due earlier.
                 Revision.objects.filter(pk=exc.revision.pk).update(
