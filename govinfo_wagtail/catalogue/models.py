@@ -18,6 +18,7 @@ from wagtail.models import Page, get_page_models
 
 from ..conf import govinfo_settings
 from ..core.models import (
+    LISTING_DEFERRED,
     Agency,
     DisclosurePage,
     ReleasedPageManager,
@@ -34,9 +35,6 @@ from ..core.queries import (
 from ..core.routing import DisclosureChildRouting
 from ..core.slugs import GovinfoPageForm
 from .topic_tree import topic_counts, topic_tree
-
-# What a listing row does not show: left in the database, not converted per row.
-LISTING_DEFERRED = ("body", "attachments", "summary", "keywords")
 
 
 def paginate(request, qs, count: int | None = None):

@@ -104,6 +104,11 @@ class IndexNumber(models.Model):
         return self.value
 
 
+# What a list of disclosure pages (listings, related documents, a home page's columns) does
+# not show: left in the database, not converted per row.
+LISTING_DEFERRED = ("body", "attachments", "summary", "keywords")
+
+
 class Validity(models.TextChoices):
     VALID = "valid", _("In force")
     AMENDED = "amended", _("Amended")
@@ -476,7 +481,20 @@ class DisclosurePage(ReleasedPageMixin, Page):
         if self.__dict__.get("govinfo_changes_others") is False:
             # Resolved when the page was loaded (core.routing.for_public_page): none.
             return type(self).objects.none()
-        return self.superseded_documents.released().public().order_by("-published_date")
+        return (self.superseded_documents.released().public().defer(*LISTING_DEFERRED)
+                .order_by("-published_date"))
+
+    def get_attachment_links(self) -> list[dict]:
+        """The attachments whose document still exists, as the template shows them: address,
+        title (the block's, else the document's) and file extension. Read here once per
+        document rather than through the template's lookups on each block."""
+        links = []
+        for block in self.attachments:
+            doc = block.value.get("document")
+            if doc:
+                links.append({"url": doc.url, "title": block.value.get("title") or doc.title,
+                              "extension": doc.file_extension})
+        return links
 
 
 # The record of the documents disclosure pages use lives beside the rule it serves.

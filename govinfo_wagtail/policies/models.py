@@ -24,7 +24,7 @@ from wagtail.models import Orderable, Page, Revision, WorkflowState
 from wagtail.search import index
 
 from ..conf import govinfo_settings
-from ..core.models import Agency, DisclosurePage
+from ..core.models import LISTING_DEFERRED, Agency, DisclosurePage
 from .panels import ReleaseGroupPanel
 
 _release_group_panel = ReleaseGroupPanel(
@@ -139,7 +139,8 @@ class PolicyDocumentPage(ReleaseGroupMember, DisclosurePage):
 
     def get_live_interpretations(self):
         return (InterpretationPage.objects.released().public()
-                .filter(policy_links__policy=self).distinct().order_by("-published_date", "pk"))
+                .filter(policy_links__policy=self).distinct().defer(*LISTING_DEFERRED)
+                .order_by("-published_date", "pk"))
 
 
 class InterpretationPage(ReleaseGroupMember, DisclosurePage):
@@ -177,12 +178,22 @@ class InterpretationPage(ReleaseGroupMember, DisclosurePage):
         """The interpreted policies in the editor's order (whatever their status)."""
         # One query for the links and their policies, not one per policy (bench_render).
         links = self.policy_links.select_related("policy")
+        if isinstance(links, models.QuerySet):
+            # Read from the database: what a notice and a link show, not the policies'
+            # texts (a version in memory, as in a preview, has its policies loaded already).
+            links = links.defer(*(f"policy__{name}" for name in LISTING_DEFERRED))
         return [link.policy for link in links if link.policy_id]
 
     def get_public_policies(self):
         """Live, public policies, for links; the others are named in a notice."""
-        ids = [link.policy_id for link in self.policy_links.all()]
-        return PolicyDocumentPage.objects.filter(pk__in=ids).released().public()
+        links = self.policy_links.all()
+        if isinstance(links, models.QuerySet):
+            # The links in the database: a subquery, not a query of their own.
+            ids = links.values("policy_id")
+        else:
+            ids = [link.policy_id for link in links]
+        return (PolicyDocumentPage.objects.filter(pk__in=ids).released().public()
+                .defer(*LISTING_DEFERRED))
 
 
 class InterpretedPolicy(Orderable):

@@ -140,7 +140,7 @@ def govinfo_latest(context, count: int = 8, kind: str = "") -> list:
     from django.apps import apps
     from django.contrib.contenttypes.models import ContentType
 
-    from ..models import DisclosurePage
+    from ..models import LISTING_DEFERRED, DisclosurePage
 
     pages = DisclosurePage.objects.released().public()
     if kind:
@@ -150,7 +150,8 @@ def govinfo_latest(context, count: int = 8, kind: str = "") -> list:
         pages = pages.filter(content_type__in=[ContentType.objects.get_for_model(m)
                                                for m in models])
     count = max(1, min(int(count), 50))
-    return list(pages.select_related("agency").order_by("-published_date", "-pk")[:count])
+    return list(pages.select_related("agency").defer(*LISTING_DEFERRED)
+                .order_by("-published_date", "-pk")[:count])
 
 
 @register.simple_tag(takes_context=True)
