@@ -14,7 +14,7 @@ from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
-from wagtail.models import Page, get_page_models
+from wagtail.models import Page, Site, get_page_models
 
 from ..conf import govinfo_settings
 from ..core.models import (
@@ -34,7 +34,7 @@ from ..core.queries import (
 )
 from ..core.routing import DisclosureChildRouting
 from ..core.slugs import GovinfoPageForm
-from .topic_tree import topic_counts, topic_tree
+from .topic_tree import all_topics, topic_counts, topic_tree
 
 
 def paginate(request, qs, count: int | None = None):
@@ -97,7 +97,8 @@ class CatalogueIndexPage(ReleasedPageMixin, RoutablePageMixin, DisclosureChildRo
     @path("")
     def listing(self, request):
         items = self.get_items()
-        form = CatalogueFilterForm(request.GET, years=years_published(items))
+        topics = all_topics()  # one query for the topic filter and the topic tree
+        form = CatalogueFilterForm(request.GET, years=years_published(items), topics=topics)
         counts = topic_counts(items)
         filtered = form.filter(items)
         # Unfiltered, the listing holds exactly the items the topic counts counted.
@@ -112,7 +113,7 @@ class CatalogueIndexPage(ReleasedPageMixin, RoutablePageMixin, DisclosureChildRo
                 "filter_form": form,
                 "page_obj": page_obj,
                 "filter_query": f"{query.urlencode()}&" if query else "",
-                "topic_tree": topic_tree(counts, selected.pk if selected else None),
+                "topic_tree": topic_tree(counts, selected.pk if selected else None, topics),
                 "rss_url": self.get_url(request) + self.reverse_subpage("rss"),
                 "atom_url": self.get_url(request) + self.reverse_subpage("atom"),
             },
@@ -278,8 +279,15 @@ class CatalogueCollectionPage(ReleasedPageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["page_obj"] = paginate(request, self.get_items())
+        context["page_obj"] = paginate(request, self.get_items(site=self._request_site(request)))
         return context
+
+    def _request_site(self, request):
+        """This page's site when it is the request's, which Wagtail has loaded with its root
+        page for this request already; else None (``get_site`` then asks for it)."""
+        site = Site.find_for_request(request)
+        parts = self.get_url_parts(request)
+        return site if site is not None and parts is not None and parts[0] == site.pk else None
 
 
 class ImportJob(models.Model):

@@ -12,8 +12,14 @@ def topic_counts(items: QuerySet) -> dict[int | None, int]:
     return dict(items.order_by().values_list("topic_id").annotate(n=Count("pk")))
 
 
-def topic_tree(counts: dict[int | None, int], selected_id: int | None = None) -> list[dict]:
-    topics = list(Topic.objects.order_by("sort_order", "name"))
+def all_topics() -> list[Topic]:
+    """The taxonomy in its order (the topic tree's and the topic filter's)."""
+    return list(Topic.objects.order_by("sort_order", "name"))
+
+
+def topic_tree(counts: dict[int | None, int], selected_id: int | None = None,
+               topics: list[Topic] | None = None) -> list[dict]:
+    topics = all_topics() if topics is None else topics
     children: dict[int | None, list[Topic]] = {}
     for topic in topics:
         children.setdefault(topic.parent_id, []).append(topic)

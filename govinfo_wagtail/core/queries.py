@@ -2,6 +2,7 @@
 
 from django import forms
 from django.db.models import QuerySet
+from django.forms.models import ModelChoiceIterator
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -62,6 +63,23 @@ def _attrs(attrs: dict) -> str:
     ))
 
 
+class LoadedChoiceIterator(ModelChoiceIterator):
+    """A ``ModelChoiceField``'s choices from objects the view has loaded already (its
+    ``loaded`` list, in the queryset's order), instead of a query of their own."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.field.loaded:
+            yield self.choice(obj)
+
+    def __len__(self):
+        return len(self.field.loaded) + (self.field.empty_label is not None)
+
+    def __bool__(self):
+        return self.field.empty_label is not None or bool(self.field.loaded)
+
+
 class CatalogueFilterForm(forms.Form):
     """The public filters of a catalogue listing. Unknown values are ignored, not errors."""
 
@@ -80,9 +98,17 @@ class CatalogueFilterForm(forms.Form):
         choices=[("", _("Any validity"))] + list(Validity.choices),
     )
 
-    def __init__(self, data, *, years, **kwargs):
+    def __init__(self, data, *, years, topics=None, **kwargs):
+        """``topics``: every topic, in the taxonomy's order, when the view has them (the
+        topic tree beside a listing reads the same rows): the select offers them without
+        a query of its own."""
         super().__init__(data, **kwargs)
         self.fields["year"].choices = [("", _("All years"))] + [(y, str(y)) for y in years]
+        if topics is not None:
+            field = self.fields["topic"]
+            field.loaded = list(topics)
+            field.iterator = LoadedChoiceIterator
+            field.widget.choices = field.choices
 
     def filter(self, qs: QuerySet) -> QuerySet:
         if not self.is_valid():

@@ -70,3 +70,17 @@ def test_a_listing_of_20_items_costs_what_one_of_1_costs(client, root_page, agen
         counts[f"rss{n}"] = queries(client, catalogue.url + "feed/rss/")
     assert counts[1] == counts[20]
     assert counts["rss1"] == counts["rss20"]
+
+
+def test_an_interpretation_in_memory_names_its_policies_from_its_own_links(catalogue, agency):
+    """A version not saved to the database (a preview) has its links in memory: its policies
+    are those, not the links of the saved page (the saved page reads them in a subquery)."""
+    saved, other = released_policies(catalogue, agency, "mem", 2)
+    page = add_live(catalogue, InterpretationPage(
+        title="解读", slug="interp-mem", agency=agency,
+        policy_links=[InterpretedPolicy(policy=saved)]))
+    assert [p.pk for p in page.get_public_policies()] == [saved.pk]
+    preview = InterpretationPage.objects.get(pk=page.pk)
+    preview.policy_links = [InterpretedPolicy(policy=other)]
+    assert [p.pk for p in preview.get_public_policies()] == [other.pk]
+    assert [p.pk for p in preview.get_policies()] == [other.pk]
