@@ -50,7 +50,6 @@ def release_many(
     override_reason: str = "",
     skip_blocked: bool = False,
     hold: bool = False,
-    created: bool = False,
 ) -> BatchRelease:
     """:func:`release` for many pages that go live each on its own (not as a group), with
     the same checks, records, index numbers and logs, written in bulk: one query per step
@@ -70,12 +69,38 @@ def release_many(
     does); any other page (already live, scheduled, a type with its own ``save()`` rules or
     one that sets ``bulk_release = False``) goes through :func:`release` one at a time, in
     the batch's order, with the same outcome.
-
-    ``created`` is for a caller that has just written each page in this transaction from the
-    object it attached as ``revision.content_object``, and the revision's content from that
-    same object (an import batch): the pages are taken as they are instead of being read back
-    and serialised again to compare them with their revisions.
     """
+    return _release_many(revisions, reason=reason, user=user, note=note,
+                         override_reason=override_reason, skip_blocked=skip_blocked, hold=hold)
+
+
+def release_written(pairs, **options) -> BatchRelease:
+    """:func:`release_many` for pages the import has just written in this transaction:
+    ``pairs`` of (revision, page) where the page object is the one ``insert_pages`` wrote and
+    the revision's content was serialised from it after the insert. Those pages are taken as
+    they are instead of being read back and serialised again to compare them with their
+    revisions. Not an entry point for other code: a page object changed after it was written
+    would be checked while its row goes live. A page holding cluster data (child rows or
+    parental many-to-many values, which ``insert_pages`` does not write) is read back and
+    compared as :func:`release_many` does."""
+    written = {revision.pk: page for revision, page in pairs
+               if revision.content_object is page and not _holds_cluster_data(page)}
+    return _release_many([r for r, _ in pairs], written=written, **options)
+
+
+def _holds_cluster_data(page) -> bool:
+    from modelcluster.fields import ParentalManyToManyField
+    from modelcluster.models import get_all_child_relations
+
+    if any(isinstance(f, ParentalManyToManyField) for f in type(page)._meta.get_fields()):
+        return True
+    return any(list(getattr(page, rel.get_accessor_name()).all())
+               for rel in get_all_child_relations(type(page)))
+
+
+def _release_many(revisions, *, reason, user=None, note="", override_reason="",
+                  skip_blocked=False, hold=False, written=None) -> BatchRelease:
+    written = written or {}
     reason = ReleaseReason(reason)
     if reason == ReleaseReason.UPGRADE:
         raise ValueError("The reason “upgrade” is written by a data migration only.")
@@ -85,14 +110,12 @@ def release_many(
     if not revisions:
         return result
     with transaction.atomic():
-        if created:
-            pages = {int(r.object_id): r.content_object for r in revisions}
-        else:
-            pages = _specific_pages(revisions)
+        pages = _specific_pages([r for r in revisions if r.pk not in written])
+        pages.update({int(r.object_id): written[r.pk] for r in revisions if r.pk in written})
         bulk, single = [], []
         for revision in revisions:
             page = pages[int(revision.object_id)]
-            fits = _fits_bulk_path(revision, page, compare_content=not created)
+            fits = _fits_bulk_path(revision, page, compare_content=revision.pk not in written)
             (bulk if fits else single).append((revision, page))
         for revision, _page in single:
             try:

@@ -109,10 +109,10 @@ def build_document(page) -> SearchDocument:
     published = page.published_date
     title_text, meta_text = strong_texts(page, memo)
     # Wagtail's backends index the strong fields too (search_title_text, search_meta_text).
-    for key, parts, text in zip(("_govinfo_search_title_text", "_govinfo_search_meta_text"),
-                                page.strong_search_parts(), (title_text, meta_text),
-                                strict=True):
-        page.__dict__[key] = (parts, encoded(text))
+    for key, strong_parts, text in zip(
+            ("_govinfo_search_title_text", "_govinfo_search_meta_text"),
+            page.strong_search_parts(), (title_text, meta_text), strict=True):
+        page.__dict__[key] = (strong_parts, encoded(text))
     return SearchDocument(
         page_id=page.pk,
         text=backend_text(analysed),

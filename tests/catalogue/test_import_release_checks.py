@@ -188,3 +188,38 @@ def test_a_batch_release_finds_what_a_single_release_finds(catalogue, agency, ad
             == sorted((f.code, f.location) for f in blocked.value.findings)
     assert {(f.kind, f.code) for f in result.blocked[batch[1].pk].findings} >= {
         ("secrecy", "marking"), ("personal_data", "id_card")}
+
+
+# --- The import's own bulk release: the pages as written, never an object changed since ----
+
+
+def _draft_with_a_changed_object(catalogue, agency):
+    from tests.conftest import add_draft
+
+    page = add_draft(catalogue, CatalogueItemPage(title="普通通知", agency=agency,
+                                                  body="<p>本文件密级：绝密★10年。</p>"))
+    page = CatalogueItemPage.objects.get(pk=page.pk)
+    page.body = "<p>无害的正文。</p>"  # the row keeps the secret body
+    return page, page.save_revision()  # Wagtail caches the object as content_object
+
+
+def test_a_batch_release_releases_the_revision_not_a_row_that_no_check_saw(catalogue, agency):
+    from govinfo_wagtail.core.release import ReleaseReason
+    from govinfo_wagtail.core.release_batch import release_many
+
+    page, revision = _draft_with_a_changed_object(catalogue, agency)
+    release_many([revision], reason=ReleaseReason.TEST)
+    live = CatalogueItemPage.objects.get(pk=page.pk)
+    assert live.live and "绝密" not in live.body
+
+
+def test_the_imports_release_reads_back_a_page_that_is_not_the_object_it_wrote(
+        catalogue, agency):
+    from govinfo_wagtail.core.release import ReleaseReason
+    from govinfo_wagtail.core.release_batch import release_written
+
+    page, revision = _draft_with_a_changed_object(catalogue, agency)
+    other = CatalogueItemPage.objects.get(pk=page.pk)  # not the revision's content_object
+    release_written([(revision, other)], reason=ReleaseReason.TEST)
+    live = CatalogueItemPage.objects.get(pk=page.pk)
+    assert live.live and "绝密" not in live.body

@@ -248,6 +248,32 @@ def test_a_policy_due_with_an_interpretation_refused_at_its_time_does_not_stay_l
                                             released_at__isnull=False).exists()
 
 
+def test_an_unexpected_error_at_go_live_does_not_undo_the_take_down_of_expired_pages(
+        catalogue, agency):
+    from wagtail.models import Page
+
+    expired = new_policy(catalogue, agency, title="到期下线的办法")
+    PolicyDocumentPage.objects.filter(pk=expired.pk).update(interpretation_exemption="无需解读")
+    release([latest(expired)], reason=ReleaseReason.TEST)
+    assert is_live(expired)
+    Page.objects.filter(pk=expired.pk).update(expire_at=timezone.now() - timedelta(minutes=5))
+    due = new_policy(catalogue, agency, title="定时发布的办法")
+    PolicyDocumentPage.objects.filter(pk=due.pk).update(interpretation_exemption="无需解读")
+    release(_scheduled(due, timezone.now() + timedelta(hours=1)), reason=ReleaseReason.TEST)
+    _make_due(due)
+
+    def buggy_site_rule(*, page, **kwargs):
+        if page.pk == due.pk:
+            raise RuntimeError("a bug in a site's rule")
+
+    setattr(buggy_site_rule, DEPENDS_ON_OTHER_PAGES, True)
+    with hooks.register_temporarily(RELEASE_CHECK_HOOK, buggy_site_rule), \
+            pytest.raises(RuntimeError):
+        call_command("publish_scheduled", verbosity=0)
+    assert not is_live(expired)
+    assert not is_live(due)
+
+
 def test_a_policy_and_its_interpretation_scheduled_together_go_live_at_their_time(
         policy, interpretation):
     when = timezone.now() + timedelta(hours=1)

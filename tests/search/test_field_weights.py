@@ -55,6 +55,15 @@ def test_a_word_in_the_body_ranks_above_the_same_word_only_in_an_attachment(cata
     assert titles("扬尘 治理") == [in_title.title, in_body.title, in_attachment.title]
 
 
+def test_a_word_of_the_body_that_an_attachment_also_holds_is_not_attachment_only(
+        catalogue, agency):
+    page = item(catalogue, "关于城市管理工作的通知", body="<p>加强扬尘治理。</p>",
+                attachments=attachment("附件.txt", "扬尘治理。道路保洁。"), agency=agency)
+    only = (SearchDocument.objects.get(page_id=page.pk).attach_only or "").split()
+    assert "保洁" in only  # the attachment's own word
+    assert "扬尘" not in only and "治理" not in only  # also in the body
+
+
 def test_a_word_in_the_summary_ranks_with_the_keywords_below_the_title_above_the_body(
         catalogue, agency):
     in_title = item(catalogue, "关于规范建筑工地扬尘治理的通知", agency=agency,

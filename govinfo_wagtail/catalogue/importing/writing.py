@@ -35,7 +35,7 @@ from ...core.bulk import bulk_create
 from ...core.documents import record_uses
 from ...core.index_numbers import register_legacy_index_number, register_legacy_index_numbers
 from ...core.release import ReleaseBlocked, ReleaseReason, release
-from ...core.release_batch import release_many
+from ...core.release_batch import release_written
 from ...core.signals import disclosure_pages_changed
 from .attachments import create_documents
 from .kinds import page_kinds
@@ -258,10 +258,12 @@ class BatchWriter:
                                   for p in pages], ["latest_revision"])
         blocked_ids: set[int] = set()
         if context.publish:
-            result = release_many(revisions, reason=ReleaseReason.LEGACY_IMPORT,
-                                  user=context.user, note=context.reason,
-                                  override_reason=context.override_reason, skip_blocked=True,
-                                  hold=self.job is not None, created=True)
+            # The pages as insert_pages wrote them, the revisions serialised from them.
+            result = release_written(list(zip(revisions, pages, strict=True)),
+                                     reason=ReleaseReason.LEGACY_IMPORT, user=context.user,
+                                     note=context.reason,
+                                     override_reason=context.override_reason,
+                                     skip_blocked=True, hold=self.job is not None)
             outcome.record_ids += result.record_ids
             by_revision = {r.pk: row for r, row in zip(revisions, rows, strict=True)}
             for revision_id, exc in result.blocked.items():

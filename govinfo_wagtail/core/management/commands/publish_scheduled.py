@@ -16,7 +16,10 @@ Wagtail's loop is one transaction: a refusal undoes the pass, and the next pass 
 the refused page, so a policy made live earlier in the pass on the strength of an
 interpretation refused later in it is checked again without it (and refused: it may not go
 live alone). Nothing of an undone pass reaches the public: the search index, the front cache
-and the notices act when a transaction commits.
+and the notices act when a transaction commits. Expired pages are taken down before the
+passes, each committed on its own, so a failing release never keeps an expired page up; an
+error that is not a refusal ends the run as in Wagtail's loop, the pages due before it
+published.
 """
 
 import logging
@@ -43,6 +46,9 @@ class Command(WagtailCommand):
         cleared = clear_unapproved_schedules()
         if cleared:
             self.stderr.write(f"Cleared {cleared} schedule(s) that review did not approve.")
+        # Take-downs first, each committed on its own as in Wagtail's loop: nothing that
+        # happens to a release below undoes or delays them.
+        unpublish_expired()
         # Each refusal clears the refused page's schedules, and a page is deferred at most
         # once for each page it waits for, so this ends.
         due = Revision.objects.filter(approved_go_live_at__isnull=False).count()
@@ -68,3 +74,27 @@ class Command(WagtailCommand):
                                              go_live_at__isnull=False).delete()
                 logger.warning("Scheduled release of page %s refused: %s", exc.page.pk, exc)
                 self.stderr.write(f"Refused: page {exc.page.pk}: {exc}")
+            except Exception:
+                # Not a refusal (a bug in a site's check, a lock timeout): as Wagtail's own
+                # loop does, the pages due before the failing one go live, and the run stops
+                # there with the error.
+                logger.exception("A scheduled release failed: publishing without the pass's "
+                                 "transaction up to the failing page")
+                return super().handle(*args, **options)
+
+
+def unpublish_expired() -> int:
+    """Wagtail's first step (expired objects taken down, logged as scheduled take-downs),
+    run before the releases; Wagtail's loop then finds nothing expired."""
+    from django.apps import apps
+    from wagtail.models import DraftStateMixin, Page
+
+    models = [Page, *(m for m in apps.get_models()
+                      if issubclass(m, DraftStateMixin) and not issubclass(m, Page))]
+    done = 0
+    for model in models:
+        for obj in list(model.objects.filter(live=True, expire_at__lt=timezone.now())
+                        .order_by("expire_at")):
+            obj.unpublish(set_expired=True, log_action="wagtail.unpublish.scheduled")
+            done += 1
+    return done
