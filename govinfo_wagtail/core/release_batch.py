@@ -6,6 +6,7 @@ whole batch; an import releases its rows through it. Pages that do not fit the b
 through :func:`~.release.release` one at a time.
 """
 
+import functools
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
@@ -89,13 +90,21 @@ def release_written(pairs, **options) -> BatchRelease:
 
 
 def _holds_cluster_data(page) -> bool:
+    many_to_many, child_relations = _cluster_fields(type(page))
+    if many_to_many:
+        return True
+    return any(list(getattr(page, accessor).all()) for accessor in child_relations)
+
+
+@functools.cache
+def _cluster_fields(model) -> tuple[bool, tuple[str, ...]]:
+    """Whether ``model`` has a ParentalManyToManyField, and the accessors of its child
+    relations: looked up once per page type, not once per page of a batch."""
     from modelcluster.fields import ParentalManyToManyField
     from modelcluster.models import get_all_child_relations
 
-    if any(isinstance(f, ParentalManyToManyField) for f in type(page)._meta.get_fields()):
-        return True
-    return any(list(getattr(page, rel.get_accessor_name()).all())
-               for rel in get_all_child_relations(type(page)))
+    return (any(isinstance(f, ParentalManyToManyField) for f in model._meta.get_fields()),
+            tuple(rel.get_accessor_name() for rel in get_all_child_relations(model)))
 
 
 def _release_many(revisions, *, reason, user=None, note="", override_reason="",
