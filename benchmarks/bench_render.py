@@ -1,6 +1,8 @@
 """Rendering cost of every public page type, uncached (Django alone, no front cache): a full
 request through Django's test client, beside a plain Wagtail page with the same title and body
-in the same site template (the baseline). The baseline is measured in the same run,
+in the same site template (the baseline), at the same depth of the page tree: a page below a
+catalogue is compared with a plain page below a plain Wagtail page, so that both pay Wagtail's
+routing through the same number of levels. The baseline is measured in the same run,
 interleaved: each request of a page type is followed by one of the plain page, and the ratio
 is taken between the medians of those pairs, so a shared machine's load moves both alike.
 Also the number of queries with 1 and with 20 related items (attachments, interpretations,
@@ -55,7 +57,7 @@ def build():
     from django.core.files.base import ContentFile
     from home.models import HomePage
     from wagtail.documents import get_document_model
-    from wagtail.models import Site
+    from wagtail.models import Page, Site
 
     from govinfo_wagtail.catalogue.models import (
         CatalogueCollectionPage,
@@ -88,9 +90,18 @@ def build():
                 "published_date": datetime.date(2026, 3, 1),
                 "document_number": "海交规〔2026〕1号", **kwargs}
 
+    # The baselines: a plain page at each depth the measured pages have (the catalogue's,
+    # and one level below it: items, policies, reports, collections).
     plain = HomePage(title=TITLE, slug="plain", body=BODY)
     root.add_child(instance=plain)
     plain.save_revision().publish()
+    section = Page(title="栏目", slug="section")
+    root.add_child(instance=section)
+    section.save_revision().publish()
+    deeper = HomePage(title=TITLE, slug="plain", body=BODY)
+    section.add_child(instance=deeper)
+    deeper.save_revision().publish()
+    plain_urls = {plain.url.count("/"): plain.url, deeper.url.count("/"): deeper.url}
     # The example site's home page (the portal home: newest releases, columns of policies,
     # interpretations and reports) is a HomePage too, in its own template.
     home = HomePage(title="海丰县人民政府信息公开", slug="home", body=BODY)
@@ -172,7 +183,7 @@ def build():
     # The home page's columns list the site's newest releases (8 + 5 + 5 + 4), full here
     # whatever the page: one page, measured once.
     urls["home page (portal columns)"] = {1: home.url}
-    return plain.url, urls
+    return plain_urls, urls
 
 
 def count_queries(client, url) -> int:
@@ -212,15 +223,15 @@ def main(argv: list[str] | None = None) -> None:
 
         with override_settings(TASKS={"default": {
                 "BACKEND": "django_tasks.backends.dummy.DummyBackend"}}):
-            plain_url, urls = build()
+            plain_urls, urls = build()
         client = Client()
-        base_q = count_queries(client, plain_url)
+        base_q = "/".join(str(count_queries(client, url)) for _, url in sorted(plain_urls.items()))
         load = os.getloadavg()
         print(f"uncached render, medians of {runs} requests interleaved with the plain page's "
               f"(SQLite, Django test client; load average {load[0]:.2f} {load[1]:.2f})")
         print(f"{'page type':36} {'1 item':>8} {'plain':>7} {'x plain':>7}  "
               f"{'20 items':>8} {'plain':>7} {'x plain':>7}  {'queries 1/20':>12}")
-        print(f"{'plain Wagtail page (baseline)':36} {'':>8} {'':>7} {1:6.2f}x  "
+        print(f"{'plain Wagtail page (baselines)':36} {'':>8} {'':>7} {1:6.2f}x  "
               f"{'':>8} {'':>7} {'':>7}  {base_q:>12}")
         worst = 0.0
         for name, by_n in urls.items():
@@ -230,6 +241,7 @@ def main(argv: list[str] | None = None) -> None:
                     cells.append(f"{'-':>8} {'':>7} {'':>7}")
                     continue
                 counts.append(count_queries(client, by_n[n]))
+                plain_url = plain_urls[by_n[n].count("/")]
                 ms, plain_ms = measure(client, by_n[n], plain_url, runs)
                 ratio = ms / plain_ms
                 worst = max(worst, ratio)

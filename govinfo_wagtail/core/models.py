@@ -1,6 +1,8 @@
 """Site disclosure settings, index numbers, release records and the abstract disclosure page
 (agencies and topics: .agencies)."""
 
+import functools
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -107,6 +109,15 @@ class IndexNumber(models.Model):
 # What a list of disclosure pages (listings, related documents, a home page's columns) does
 # not show: left in the database, not converted per row.
 LISTING_DEFERRED = ("body", "attachments", "summary", "keywords")
+
+
+@functools.cache
+def public_listing(model):
+    """``model``'s released, public pages without their large fields (LISTING_DEFERRED), for
+    the lists a public page shows. Built once per page type: a queryset is lazy and every
+    filter works on a copy (as Django's generic views keep theirs), so a page pays for
+    compiling its lists' queries, not for building them again."""
+    return model.objects.released().public().defer(*LISTING_DEFERRED)
 
 
 class Validity(models.TextChoices):
@@ -481,7 +492,7 @@ class DisclosurePage(ReleasedPageMixin, Page):
         if self.__dict__.get("govinfo_changes_others") is False:
             # Resolved when the page was loaded (core.routing.for_public_page): none.
             return type(self).objects.none()
-        return (self.superseded_documents.released().public().defer(*LISTING_DEFERRED)
+        return (public_listing(DisclosurePage).filter(validity_changed_by=self)
                 .order_by("-published_date"))
 
     def get_attachment_links(self) -> list[dict]:

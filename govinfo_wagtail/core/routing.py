@@ -8,6 +8,8 @@ public page then asked for the release record, the topic and the agency, one que
 
 from __future__ import annotations
 
+import functools
+
 from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404
 from wagtail.models import Page
@@ -34,6 +36,13 @@ def for_public_page(qs):
     })
 
 
+@functools.cache
+def _public_pages(model):
+    """:func:`for_public_page` of ``model``'s pages, built once per page type: a queryset is
+    lazy and each ``get`` works on a copy, so routing only pays for compiling its query."""
+    return for_public_page(model._default_manager.all())
+
+
 class DisclosureChildRouting:
     """Mixin for a page model whose children include disclosure pages; place it after
     ``RoutablePageMixin`` and before ``Page`` in the bases."""
@@ -51,7 +60,7 @@ class DisclosureChildRouting:
         model = child.specific_class
         if model is not None and issubclass(model, DisclosurePage):
             try:
-                subpage = for_public_page(model._default_manager).get(pk=child.pk)
+                subpage = _public_pages(model).get(pk=child.pk)
             except model.DoesNotExist as exc:  # deleted between the two queries
                 raise Http404 from exc
         else:

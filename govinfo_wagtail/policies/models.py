@@ -24,7 +24,7 @@ from wagtail.models import Orderable, Page, Revision, WorkflowState
 from wagtail.search import index
 
 from ..conf import govinfo_settings
-from ..core.models import LISTING_DEFERRED, Agency, DisclosurePage
+from ..core.models import LISTING_DEFERRED, Agency, DisclosurePage, public_listing
 from .panels import ReleaseGroupPanel
 
 _release_group_panel = ReleaseGroupPanel(
@@ -138,9 +138,8 @@ class PolicyDocumentPage(ReleaseGroupMember, DisclosurePage):
         return partners
 
     def get_live_interpretations(self):
-        return (InterpretationPage.objects.released().public()
-                .filter(policy_links__policy=self).distinct().defer(*LISTING_DEFERRED)
-                .order_by("-published_date", "pk"))
+        return (public_listing(InterpretationPage).filter(policy_links__policy=self)
+                .distinct().order_by("-published_date", "pk"))
 
 
 class InterpretationPage(ReleaseGroupMember, DisclosurePage):
@@ -192,8 +191,7 @@ class InterpretationPage(ReleaseGroupMember, DisclosurePage):
             ids = links.values("policy_id")
         else:
             ids = [link.policy_id for link in links]
-        return (PolicyDocumentPage.objects.filter(pk__in=ids).released().public()
-                .defer(*LISTING_DEFERRED))
+        return public_listing(PolicyDocumentPage).filter(pk__in=ids)
 
 
 class InterpretedPolicy(Orderable):

@@ -172,3 +172,27 @@ def test_a_resolved_release_state_counts_only_for_the_revision_it_was_resolved_f
     loaded.live_revision_id = page.save_revision().pk
     with django_assert_num_queries(1):
         assert not loaded.is_released()
+
+
+def test_the_home_page_columns_follow_releases_and_take_downs_and_keep_to_their_type(
+        catalogue, agency):
+    """The columns' query is built once per process (core.templatetags.govinfo_tags): what
+    it lists is still read at each render."""
+    from govinfo_wagtail.policies.models import PolicyDocumentPage
+
+    request = RequestFactory().get("/")
+    request.site = Site.objects.get(is_default_site=True)
+    item = add_live(catalogue, CatalogueItemPage(title="旧事项", agency=agency,
+                                                 published_date=date(2026, 1, 1)))
+    html = render_home(request)[0]
+    assert "旧事项" in html and "政策一号" not in html
+    policy = add_live(catalogue, PolicyDocumentPage(
+        title="政策一号", agency=agency, published_date=date(2026, 2, 1), category="other",
+        requires_interpretation=False))
+    html = render_home(request)[0]
+    policies = html[html.index('id="govinfo-home-policies"'):]
+    assert "政策一号" in policies and "旧事项" not in policies
+    item.unpublish()
+    html = render_home(request)[0]
+    assert "旧事项" not in html and "政策一号" in html
+    assert policy.pk in DisclosurePage.objects.released().values_list("pk", flat=True)

@@ -9,6 +9,7 @@
   ``{% govinfo_section_nav %}`` and ``{% govinfo_footer %}`` for base templates.
 """
 
+import functools
 from urllib.parse import urlencode
 
 from django import template
@@ -132,6 +133,13 @@ def govinfo_footer(context) -> dict:
     }
 
 
+# What a column of newest releases shows of each page (its link, title, date, agency), and
+# what the page's URL and a template's ``specific`` need; other fields load on access.
+LATEST_FIELDS = ("id", "title", "url_path", "path", "depth", "content_type", "locale",
+                 "translation_key", "live", "published_date", "index_number", "document_number",
+                 "agency", "topic_id")
+
+
 @register.simple_tag(takes_context=True)
 def govinfo_latest(context, count: int = 8, kind: str = "") -> list:
     """The newest live, public, released disclosure pages (a portal home page's 最新公开),
@@ -140,9 +148,9 @@ def govinfo_latest(context, count: int = 8, kind: str = "") -> list:
     from django.apps import apps
     from django.contrib.contenttypes.models import ContentType
 
-    from ..models import LISTING_DEFERRED, DisclosurePage
+    from ..models import DisclosurePage
 
-    pages = DisclosurePage.objects.released().public()
+    pages = _latest_base()
     if kind:
         models = [m for m in apps.get_models()
                   if issubclass(m, DisclosurePage) and m is not DisclosurePage
@@ -150,8 +158,17 @@ def govinfo_latest(context, count: int = 8, kind: str = "") -> list:
         pages = pages.filter(content_type__in=[ContentType.objects.get_for_model(m)
                                                for m in models])
     count = max(1, min(int(count), 50))
-    return list(pages.select_related("agency").defer(*LISTING_DEFERRED)
-                .order_by("-published_date", "-pk")[:count])
+    return list(pages[:count])
+
+
+@functools.cache
+def _latest_base():
+    """The query of :func:`govinfo_latest` before its type and count, built once: a queryset
+    is lazy and every filter or slice works on a copy (as Django's generic views keep theirs)."""
+    from ..models import DisclosurePage
+
+    return (DisclosurePage.objects.released().public().select_related("agency")
+            .only(*LATEST_FIELDS).order_by("-published_date", "-pk"))
 
 
 @register.simple_tag(takes_context=True)
