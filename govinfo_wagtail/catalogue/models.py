@@ -18,7 +18,6 @@ from wagtail.models import Page, Site, get_page_models
 
 from ..conf import govinfo_settings
 from ..core.models import (
-    LISTING_DEFERRED,
     Agency,
     DisclosurePage,
     ReleasedPageManager,
@@ -36,11 +35,18 @@ from ..core.routing import DisclosureChildRouting
 from ..core.slugs import GovinfoPageForm
 from .topic_tree import all_topics, topic_counts, topic_tree
 
+# What a listing row shows (includes/listing.html: index number, title and link, validity,
+# agency, date) and what its URL needs; a template that shows more loads it on access.
+LISTING_ROW_FIELDS = ("id", "title", "url_path", "path", "depth", "live", "locale",
+                      "translation_key", "content_type", "index_number", "validity",
+                      "published_date", "agency")
+
 
 def paginate(request, qs, count: int | None = None):
-    """A page of ``qs`` for a listing; ``count``, when the caller knows it already, spares
-    the paginator its COUNT query."""
-    paginator = Paginator(qs.defer(*LISTING_DEFERRED), govinfo_settings.CATALOGUE_PAGE_SIZE)
+    """A page of ``qs`` for a listing, its rows read with the fields a row shows; ``count``,
+    when the caller knows it already, spares the paginator its COUNT query."""
+    rows = qs.select_related(None).select_related("agency").only(*LISTING_ROW_FIELDS)
+    paginator = Paginator(rows, govinfo_settings.CATALOGUE_PAGE_SIZE)
     if count is not None:
         paginator.count = count
     return paginator.get_page(request.GET.get("page"))
