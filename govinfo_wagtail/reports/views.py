@@ -6,6 +6,7 @@ only through it (``type(page)``, ``page.pdf``), so that the models can import it
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.http import FileResponse, Http404, HttpResponse
@@ -30,11 +31,16 @@ LISTED_REPORT_FIELDS = ("title", "url_path", "depth", "path", "live", "year", "f
 
 
 def agency_reports(page):
-    reports = type(page).objects
     if not page.agency_id:
-        return reports.none()
-    return (reports.released().public().filter(agency_id=page.agency_id)
-            .order_by("-year"))
+        return type(page).objects.none()
+    return _public_reports(type(page)).filter(agency_id=page.agency_id)
+
+
+@functools.cache
+def _public_reports(model):
+    """The released, public reports of ``model``, newest year first: built once per process
+    and copied by each filter (a queryset is lazy: the reports are read at each render)."""
+    return model.objects.released().public().order_by("-year")
 
 
 def report_context(page, request, *, for_pdf: bool = False) -> dict[str, Any]:
