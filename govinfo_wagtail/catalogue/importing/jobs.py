@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -22,6 +22,7 @@ from wagtail.models import Page, PageLogEntry, Revision
 
 from ...core.release_batch import complete_held_releases
 from .reading import Source, _open, read_table
+from .spool import RowSpool
 from .validation import ImportContext, ImportRow, Validation, parsed_rows, validate
 from .writing import BATCH_ROWS, BatchWriter, prepare_context
 
@@ -71,11 +72,31 @@ def _claim_batch(job, next_row: int) -> None:
         raise JobTaken(job)
 
 
+class FileChanged(ValidationError):
+    """The file to write is not the one that was checked (it was replaced or edited on disk
+    in between): nothing is written, since its rows were never validated."""
+
+    def __init__(self):
+        super().__init__(_("The file changed after it was checked; nothing was written. "
+                           "Import it again to check the new file."), code="file_changed")
+
+
 @dataclass
 class JobRun:
     job: object  # ImportJob
     validation: Validation
     resumed: bool = False
+    # The sha256 of the file that was checked (None: not known, nothing compared), and the
+    # rows its validation passed, spooled for run_job in this process (see .spool).
+    file_sha256: str | None = None
+    spool: RowSpool | None = field(default=None, repr=False)
+
+    def close(self) -> None:
+        """Remove the spool (run_job does so itself; this is for a run that writes nothing,
+        such as a dry run)."""
+        if self.spool is not None:
+            self.spool.close()
+            self.spool = None
 
 
 def find_resumable(parent, sha: str, publish: bool):
@@ -89,36 +110,71 @@ def find_resumable(parent, sha: str, publish: bool):
 
 def check_file(source: Source, filename: str, *, parent, publish=False, attachments=None,
                encoding=None) -> JobRun:
-    """Validate the whole file (nothing written); the job to resume, if there is one."""
+    """Validate the whole file (nothing written); the job to resume, if there is one. The rows
+    that passed are spooled for :func:`run_job` (removed by it, or by :meth:`JobRun.close`)."""
     sha = file_sha256(source)
     job = find_resumable(parent, sha, publish)
-    validation = validate(read_table(source, filename, encoding=encoding), parent=parent,
-                          publish=publish, attachments=attachments, keep_rows=False,
-                          written_before=job.next_row if job else 0)
-    return JobRun(job=job, validation=validation, resumed=job is not None)
+    spool = RowSpool(sha256=sha, filename=filename, encoding=encoding, parent=parent,
+                     publish=publish)
+    try:
+        validation = validate(read_table(source, filename, encoding=encoding), parent=parent,
+                              publish=publish, attachments=attachments, keep_rows=False,
+                              written_before=job.next_row if job else 0, spool=spool)
+    except BaseException:
+        spool.close()
+        raise
+    if validation.ok:
+        spool.finish()
+    else:  # nothing will be written
+        spool.close()
+        spool = None
+    return JobRun(job=job, validation=validation, resumed=job is not None, file_sha256=sha,
+                  spool=spool)
 
 
 def run_job(source: Source, filename: str, run: JobRun, *, user=None, reason="",
             override_reason="", encoding=None, batch_rows: int = BATCH_ROWS,
             progress: Callable[[int, int], None] | None = None,
             after_batch: Callable[[object], None] | None = None):
-    """Write a validated file as a job (resuming ``run.job``); returns the finished job."""
+    """Write a validated file as a job (resuming ``run.job``); returns the finished job.
+
+    The rows come from the spool of :func:`check_file` when it was made from this file for
+    the same catalogue and mode, else from the file, read again (a job run in another
+    process, such as the admin's background import). A file that is not the one checked
+    (``run.file_sha256``) is refused with :class:`FileChanged` before anything is written.
+    The spool is removed at the end, whether the job completed or not."""
+    try:
+        return _run_job(source, filename, run, user=user, reason=reason,
+                        override_reason=override_reason, encoding=encoding,
+                        batch_rows=batch_rows, progress=progress, after_batch=after_batch)
+    finally:
+        run.close()
+
+
+def _run_job(source, filename, run, *, user, reason, override_reason, encoding, batch_rows,
+             progress, after_batch):
     from ..models import ImportJob
 
+    sha = file_sha256(source)
+    if run.file_sha256 is not None and sha != run.file_sha256:
+        raise FileChanged
     validation = run.validation
     context = prepare_context(validation.context, parent=validation.context.parent, user=user,
                               publish=validation.context.publish, reason=reason,
                               override_reason=(override_reason or "").strip())
     job = run.job or ImportJob.objects.create(
         catalogue=context.parent, user=user, file_name=filename[:255],
-        file_sha256=file_sha256(source), publish=context.publish, reason=context.reason,
+        file_sha256=sha, publish=context.publish, reason=context.reason,
         override_reason=context.override_reason, total_rows=validation.total)
     if job.state != ImportJob.State.RUNNING:
         claim_job(job)
     writer = BatchWriter(context, job=job)
-    table = read_table(source, filename, encoding=encoding)
     try:
-        for batch in _batches(parsed_rows(table, context), batch_rows, job.next_row):
+        if run.spool is not None and run.spool.matches(sha, filename, encoding, context):
+            rows = run.spool.rows()
+        else:
+            rows = parsed_rows(read_table(source, filename, encoding=encoding), context)
+        for batch in _batches(rows, batch_rows, job.next_row):
             with transaction.atomic():
                 _claim_batch(job, job.next_row)
                 outcome = writer.write(batch)
@@ -275,5 +331,5 @@ def _remove_index_numbers(page_ids: list[int]) -> None:
             last_serial=top)
 
 
-__all__ = ["ImportContext", "JobRun", "JobTaken", "check_file", "claim_job", "rollback_job",
-           "run_job"]
+__all__ = ["FileChanged", "ImportContext", "JobRun", "JobTaken", "check_file", "claim_job",
+           "rollback_job", "run_job"]

@@ -358,13 +358,15 @@ def build_page(row: ImportRow) -> DisclosurePage:
 
 
 def validate(table: Table, *, parent: Page, publish: bool = False, attachments=None,
-             keep_rows: bool = True, written_before: int = 0) -> Validation:
+             keep_rows: bool = True, written_before: int = 0, spool=None) -> Validation:
     """Check every row; return the typed rows and every problem found (with row numbers).
 
     With ``keep_rows=False`` only the rows of kinds with hooks are kept (their checks need
-    them), so that memory does not grow with the file: the writer reads the file again.
+    them), so that memory does not grow with the file: the writer reads the rows again, from
+    ``spool`` or from the file.
     ``written_before``: rows before this row number were written by the job being resumed,
-    so the index numbers they hold are theirs.
+    so the index numbers they hold are theirs. ``spool`` (a :class:`.spool.RowSpool`) is given
+    each row from ``written_before`` on that :func:`parsed_rows` would give the writer.
     """
     mapping = map_headers(table.headers)
     context = ImportContext(
@@ -382,6 +384,9 @@ def validate(table: Table, *, parent: Page, publish: bool = False, attachments=N
     for number, cells in table.rows:
         total += 1
         row, row_problems = parser.parse(number, cells)
+        if spool is not None and row is not None and not row_problems \
+                and number >= written_before:
+            spool.add(row)
         if row is not None:
             index_number = row.values["index_number"]
             if index_number and number >= written_before:

@@ -132,6 +132,7 @@ class Command(BaseCommand):
             raise CommandError(_("The file has no data rows. Nothing was written."))
 
         if options["dry_run"]:
+            run.close()  # the rows spooled for the write
             self.stdout.write(self.style.SUCCESS(_(
                 "Dry run: all %(total)d rows are valid and would be imported into “%(parent)s”. "
                 "Nothing was written."
