@@ -107,3 +107,27 @@ def test_a_dry_run_and_a_file_with_errors_leave_no_spool(tmp_path, spool_dir, ca
     run = jobs.check_file(path, path.name, parent=catalogue)
     assert not run.validation.ok and run.spool is None
     assert not os.listdir(spool_dir)
+
+
+def test_the_command_says_the_file_changed_and_offers_no_resume(tmp_path, spool_dir, catalogue,
+                                                               agency, admin, monkeypatch):
+    from django.core.management.base import CommandError
+    from django.utils import translation
+
+    path = write(tmp_path / "legacy.csv", rows(agency, 3))
+    check_file = jobs.check_file
+
+    def check_then_replace(*args, **kwargs):
+        run = check_file(*args, **kwargs)
+        table = rows(agency, 3)
+        table[1][1] = "从未检查过的标题"
+        write(path, table)
+        return run
+
+    monkeypatch.setattr(jobs, "check_file", check_then_replace)
+    with translation.override("zh-hans"), pytest.raises(CommandError) as raised:
+        call_command("govinfo_import", str(path), "--no-progress", stdout=io.StringIO())
+    message = str(raised.value)
+    assert "已被更改" in message, message
+    assert "--rollback" not in message and not ImportJob.objects.exists()
+    assert not CatalogueItemPage.objects.exists()

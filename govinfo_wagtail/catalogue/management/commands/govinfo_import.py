@@ -149,6 +149,8 @@ class Command(BaseCommand):
                                override_reason=options["override_findings"],
                                encoding=options["encoding"],
                                batch_rows=max(1, options["batch_size"]), progress=progress)
+        except jobs.FileChanged as exc:  # before any job or batch: nothing to resume
+            raise CommandError(_message(exc)) from exc
         except importing.RowImportFailed as exc:
             raise CommandError(_("The import stopped: %(error)s. The batch with this row was "
                                  "not written; run the command again to resume, or roll the "
