@@ -1,7 +1,9 @@
 """Benchmark of ``govinfo_import`` jobs: generated .xlsx files imported as drafts and as
 released legacy items (automated checks, index numbers, search index included), beside a
 baseline measured in the same run (the same rows released a page at a time), and one ordinary
-release beside a plain ``revision.publish()``. tests.settings, migrated from scratch.
+release beside a plain ``revision.publish()``; then released rows with one attachment each
+(``--attachment-rows``), whose rate is printed apart: the 170 rows/s target is for rows
+without attachments. tests.settings, migrated from scratch.
 
 `make bench` (no arguments) runs 10,000 rows on SQLite, PostgreSQL and MariaDB, each in a
 process of its own, and with GOVINFO_BENCH_FULL=1 also 100,000 rows on PostgreSQL.
@@ -36,7 +38,10 @@ WORDS = ["农村公路", "养护", "预决算", "公开", "交通运输", "安�
          "行政许可", "政府采购", "统计", "实施方案", "管理办法", "工作通知"]
 
 
-def make_xlsx(path: Path, rows: int, *, legacy_numbers: bool = False) -> None:
+def make_xlsx(path: Path, rows: int, *, legacy_numbers: bool = False,
+              attachments: bool = False) -> None:
+    """``rows`` generated rows; with ``attachments``, each row names a file of its own in the
+    zip that :func:`make_attachments` writes (``files/<n>.txt``)."""
     import openpyxl
 
     rng = random.Random(SEED)
@@ -46,6 +51,8 @@ def make_xlsx(path: Path, rows: int, *, legacy_numbers: bool = False) -> None:
                "摘要", "正文", "类型"]
     if legacy_numbers:
         headers.append("索引号")
+    if attachments:
+        headers.append("附件")
     sheet.append(headers)
     start = date(2015, 1, 1)
     for n in range(rows):
@@ -68,8 +75,22 @@ def make_xlsx(path: Path, rows: int, *, legacy_numbers: bool = False) -> None:
         ]
         if legacy_numbers:
             row.append(f"{agency[2]}/{written.year}-{n + 1:05d}")
+        if attachments:
+            row.append(f"files/{n + 1}.txt")
         sheet.append(row)
     book.save(path)
+
+
+def make_attachments(path: Path, rows: int) -> None:
+    """A zip of one text attachment per row (about 2 KB of Chinese text each), as an old
+    system's export of its attachment folder."""
+    import zipfile
+
+    rng = random.Random(SEED + 1)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for n in range(rows):
+            text = "\n".join("".join(rng.choices(WORDS, k=40)) for _ in range(6))
+            zf.writestr(f"files/{n + 1}.txt", f"附件第{n + 1}号：{text}".encode())
 
 
 def make_fixtures():
@@ -163,6 +184,9 @@ def run_one(argv: list[str] | None = None) -> None:
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--database", default=None,
                         help="DATABASE_URL (default: a temporary SQLite file)")
+    parser.add_argument("--attachment-rows", type=int, default=1000,
+                        help="Rows imported released with one attachment each (the 170 rows/s "
+                             "target is for rows without attachments; this prints their rate).")
     parser.add_argument("--baseline-rows", type=int, default=100,
                         help="Rows imported the old way (a page, a revision and a release at "
                              "a time) as the baseline of the same run.")
@@ -174,6 +198,9 @@ def run_one(argv: list[str] | None = None) -> None:
         started = time.perf_counter()
         make_xlsx(drafts_file, args.rows)
         make_xlsx(legacy_file, args.rows, legacy_numbers=True)
+        attached_file, archive = tmp / "attached.xlsx", tmp / "attachments.zip"
+        make_xlsx(attached_file, args.attachment_rows, attachments=True)
+        make_attachments(archive, args.attachment_rows)
         say(f"import: generated two {args.rows:,}-row .xlsx files "
             f"({drafts_file.stat().st_size / 1e6:.1f} MB each) in "
             f"{time.perf_counter() - started:.1f} s")
@@ -227,6 +254,38 @@ def run_one(argv: list[str] | None = None) -> None:
                 f"indexing {search_time.seconds:.1f} s; Wagtail reference index (a background "
                 f"task, run inline here) {background:.1f} s]; without the reference index "
                 f"{rate(args.rows, seconds - background)}; peak RSS {peak_mb():.0f} MB")
+
+        # Released rows with one attachment each: the documents, their text extracted in the
+        # job before the batch is released, and found by search.
+        if args.attachment_rows:
+            from govinfo_wagtail.catalogue.importing.attachments import AttachmentSource
+
+            target = CatalogueIndexPage(title="目录附件", slug="xxgk-attached", live=False)
+            Page.objects.get(pk=catalogue.get_parent().pk).add_child(instance=target)
+            release(target.save_revision(), reason=ReleaseReason.BENCHMARK)
+            target = CatalogueIndexPage.objects.get(pk=target.pk)
+            source = AttachmentSource(archive)
+            search_time.seconds = 0.0
+            started = time.perf_counter()
+            run = jobs.check_file(attached_file, attached_file.name, parent=target,
+                                  publish=True, attachments=source)
+            assert run.validation.ok, run.validation.problems[:5]
+            job = jobs.run_job(attached_file, attached_file.name, run, user=admin,
+                               reason="基准测试：从旧系统迁移")
+            seconds = time.perf_counter() - started
+            source.close()
+            assert job.created == args.attachment_rows, job.created
+            from wagtail.documents import get_document_model
+
+            from govinfo_wagtail.search.models import SearchDocument
+
+            found = SearchDocument.objects.filter(
+                page__path__startswith=target.path, plain__contains="附件第1号").count()
+            say(f"import: {args.attachment_rows:,} released rows with one attachment each "
+                f"({vendor}): {rate(args.attachment_rows, seconds)} in all [search indexing "
+                f"{search_time.seconds:.1f} s; {get_document_model().objects.count():,} "
+                f"documents; the first attachment's text found in {found} search "
+                f"document(s)]; peak RSS {peak_mb():.0f} MB")
 
         # One ordinary release beside a plain revision.publish() of the same kind of page.
         def median(values):
