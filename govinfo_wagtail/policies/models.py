@@ -24,7 +24,7 @@ from wagtail.models import Orderable, Page, Revision, WorkflowState
 from wagtail.search import index
 
 from ..conf import govinfo_settings
-from ..core.models import LISTING_DEFERRED, Agency, DisclosurePage, public_listing
+from ..core.models import Agency, DisclosurePage, public_listing
 from .panels import ReleaseGroupPanel
 
 _release_group_panel = ReleaseGroupPanel(
@@ -142,6 +142,13 @@ class PolicyDocumentPage(ReleaseGroupMember, DisclosurePage):
                 .distinct().order_by("-published_date", "pk"))
 
 
+# What the interpretation's notices and links, the release rules and the front cache's purge
+# read of each interpreted policy (InterpretationPage.get_policies); the rest loads on access.
+POLICY_LINK_FIELDS = ("title", "url_path", "path", "depth", "live", "locale",
+                      "translation_key", "content_type", "live_revision", "validity",
+                      "validity_changed_on", "document_number", "published_date", "agency")
+
+
 class InterpretationPage(ReleaseGroupMember, DisclosurePage):
     """An interpretation (政策解读) of one or more policy documents."""
 
@@ -180,7 +187,8 @@ class InterpretationPage(ReleaseGroupMember, DisclosurePage):
         if isinstance(links, models.QuerySet):
             # Read from the database: what a notice and a link show, not the policies'
             # texts (a version in memory, as in a preview, has its policies loaded already).
-            links = links.defer(*(f"policy__{name}" for name in LISTING_DEFERRED))
+            links = links.only("interpretation_id", "sort_order", "policy_id",
+                               *(f"policy__{name}" for name in POLICY_LINK_FIELDS))
         return [link.policy for link in links if link.policy_id]
 
     def get_public_policies(self):
