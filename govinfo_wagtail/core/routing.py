@@ -4,6 +4,8 @@ agency, its topic and whether its live revision went live through the release se
 
 Wagtail routes a child in two queries (the base ``Page`` row, then the specific row); the
 public page then asked for the release record, the topic and the agency, one query each.
+Another released type below the catalogue (a section, a collection) has its release state
+resolved in its specific query too.
 """
 
 from __future__ import annotations
@@ -24,23 +26,36 @@ def for_public_page(qs):
     ``DisclosurePage.is_released`` reads instead of querying, and whether any page names
     it as the document that changed its validity (most pages change none: then
     ``get_superseded_documents`` needs no query)."""
-    from .models import DisclosurePage, ReleaseRecord
+    from .models import DisclosurePage
 
-    released = ReleaseRecord.objects.filter(
-        revision_id=OuterRef("live_revision_id"), released_at__isnull=False
-    ).values("revision_id")[:1]
-    return qs.select_related("agency", "topic").annotate(**{
-        RELEASED_REVISION: Subquery(released),
+    return with_release_state(qs.select_related("agency", "topic")).annotate(**{
         CHANGES_OTHERS: Exists(DisclosurePage.objects.filter(
             validity_changed_by=OuterRef("pk"))),
     })
 
 
+def with_release_state(qs):
+    """``qs`` with each page's released live revision id (or None) resolved in the same
+    query, which ``ReleasedPageMixin.is_released`` reads instead of querying."""
+    from .models import ReleaseRecord
+
+    released = ReleaseRecord.objects.filter(
+        revision_id=OuterRef("live_revision_id"), released_at__isnull=False
+    ).values("revision_id")[:1]
+    return qs.annotate(**{RELEASED_REVISION: Subquery(released)})
+
+
 @functools.cache
 def _public_pages(model):
-    """:func:`for_public_page` of ``model``'s pages, built once per page type: a queryset is
-    lazy and each ``get`` works on a copy, so routing only pays for compiling its query."""
-    return for_public_page(model._default_manager.all())
+    """How routing loads a child of ``model``, built once per page type: a disclosure page
+    with :func:`for_public_page`, another released type (a section, a collection) with its
+    release state. A queryset is lazy and each ``get`` works on a copy, so routing only pays
+    for compiling its query."""
+    from .models import DisclosurePage
+
+    if issubclass(model, DisclosurePage):
+        return for_public_page(model._default_manager.all())
+    return with_release_state(model._default_manager.all())
 
 
 class DisclosureChildRouting:
@@ -48,7 +63,7 @@ class DisclosureChildRouting:
     ``RoutablePageMixin`` and before ``Page`` in the bases."""
 
     def route(self, request, path_components):
-        from .models import DisclosurePage
+        from .models import ReleasedPageMixin
 
         if not path_components:
             return super().route(request, path_components)
@@ -58,7 +73,7 @@ class DisclosureChildRouting:
         except Page.DoesNotExist as exc:
             raise Http404 from exc
         model = child.specific_class
-        if model is not None and issubclass(model, DisclosurePage):
+        if model is not None and issubclass(model, ReleasedPageMixin):
             try:
                 subpage = _public_pages(model).get(pk=child.pk)
             except model.DoesNotExist as exc:  # deleted between the two queries

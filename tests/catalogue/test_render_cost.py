@@ -196,3 +196,23 @@ def test_the_home_page_columns_follow_releases_and_take_downs_and_keep_to_their_
     html = render_home(request)[0]
     assert "旧事项" not in html and "政策一号" in html
     assert policy.pk in DisclosurePage.objects.released().values_list("pk", flat=True)
+
+
+def test_a_collection_below_a_catalogue_is_routed_with_its_release_state(
+        client, catalogue, django_assert_num_queries):
+    """A released type that is not a disclosure page (a collection, a section) has its
+    release state resolved by the catalogue's routing query; a stale one is asked again."""
+    from govinfo_wagtail.core.routing import _public_pages
+
+    collection = CatalogueCollectionPage(title="全部", slug="all")
+    collection.page_types.set([ContentType.objects.get_for_model(CatalogueItemPage)])
+    collection = add_live(catalogue, collection)
+    loaded = _public_pages(CatalogueCollectionPage).get(pk=collection.pk)
+    with django_assert_num_queries(0):
+        assert loaded.is_released()
+    loaded.live_revision_id = collection.save_revision().pk
+    with django_assert_num_queries(1):
+        assert not loaded.is_released()
+    assert client.get(collection.url).status_code == 200
+    ReleaseRecord.objects.filter(page_id=collection.pk).delete()
+    assert client.get(collection.url).status_code == 404
