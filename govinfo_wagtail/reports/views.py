@@ -6,13 +6,13 @@ only through it (``type(page)``, ``page.pdf``), so that the models can import it
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 from django.http import FileResponse, Http404, HttpResponse
 from django.utils.translation import gettext
 from wagtail.rich_text import expand_db_html
 
+from ..core.models import public_listing
 from ..pdf.sanitise import sanitise_html
 from .charts import outcomes_chart, received_chart, series
 from .exports import as_csv, as_json, as_xlsx
@@ -33,14 +33,7 @@ LISTED_REPORT_FIELDS = ("title", "url_path", "depth", "path", "live", "year", "f
 def agency_reports(page):
     if not page.agency_id:
         return type(page).objects.none()
-    return _public_reports(type(page)).filter(agency_id=page.agency_id)
-
-
-@functools.cache
-def _public_reports(model):
-    """The released, public reports of ``model``, newest year first: built once per process
-    and copied by each filter (a queryset is lazy: the reports are read at each render)."""
-    return model.objects.released().public().order_by("-year")
+    return public_listing(type(page)).filter(agency_id=page.agency_id).order_by("-year")
 
 
 def report_context(page, request, *, for_pdf: bool = False) -> dict[str, Any]:

@@ -42,7 +42,6 @@ class RowSpool:
         # The agencies and topics the rows name, by (column, pk): the parser's own objects,
         # a handful whatever the file's size.
         self._objects: dict[tuple[str, Any], models.Model] = {}
-        self.rows_written = 0
 
     def add(self, row: ImportRow) -> None:
         plain: dict[str, Any] = {}
@@ -61,7 +60,6 @@ class RowSpool:
         self._out.write(json.dumps([row.row, row.kind.code, plain, dates, objects],
                                    ensure_ascii=False, separators=(",", ":")))
         self._out.write("\n")
-        self.rows_written += 1
 
     def finish(self) -> None:
         self._out.close()
