@@ -15,7 +15,7 @@ MIGRATION_DATA: dict[str, str] = {}
 # serialized_rollback cannot do it here: it reloads pages whose content types a flush and
 # post_migrate gave other ids.
 NEEDS_MIGRATION_DATA = {"test_task_worker.py", "test_varnish.py", "test_import_job_concurrency.py",
-                        "test_edge.py"}
+                        "test_edge.py", "test_prepared.py"}
 
 
 def pytest_collection_modifyitems(config, items):

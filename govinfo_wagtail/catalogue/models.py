@@ -1,5 +1,6 @@
 """Catalogue pages: a catalogue root, its items, and saved-criteria collections."""
 
+import functools
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
@@ -25,15 +26,16 @@ from ..core.models import (
     Topic,
     Validity,
 )
+from ..core.prepared import PreparedQuery
 from ..core.queries import (
     CatalogueFilterForm,
-    filter_disclosures,
+    PreparedListing,
+    disclosure_criteria,
     live_disclosures,
-    years_published,
 )
 from ..core.routing import DisclosureChildRouting
 from ..core.slugs import GovinfoPageForm
-from .topic_tree import all_topics, topic_counts, topic_tree
+from .topic_tree import all_topics, topic_tree
 
 # What a listing row shows (includes/listing.html: index number, title and link, validity,
 # agency, date) and what its URL needs; a template that shows more loads it on access.
@@ -42,14 +44,28 @@ LISTING_ROW_FIELDS = ("id", "title", "url_path", "path", "depth", "live", "local
                       "published_date", "agency")
 
 
-def paginate(request, qs, count: int | None = None):
+def listing_rows(qs):
+    """``qs`` read with the fields a listing row shows."""
+    return qs.select_related(None).select_related("agency").only(*LISTING_ROW_FIELDS)
+
+
+def paginate(request, qs, count: int | None = None, read=None):
     """A page of ``qs`` for a listing, its rows read with the fields a row shows; ``count``,
-    when the caller knows it already, spares the paginator its COUNT query."""
-    rows = qs.select_related(None).select_related("agency").only(*LISTING_ROW_FIELDS)
-    paginator = Paginator(rows, govinfo_settings.CATALOGUE_PAGE_SIZE)
+    when the caller knows it already, spares the paginator its COUNT query, and ``read``,
+    ``read(offset, limit)`` (a PreparedListing's), reads the page's rows instead of a slice
+    of ``qs`` (which stays the paginator's list of every row, unread)."""
+    paginator = Paginator(listing_rows(qs), govinfo_settings.CATALOGUE_PAGE_SIZE)
     if count is not None:
         paginator.count = count
-    return paginator.get_page(request.GET.get("page"))
+    page = paginator.get_page(request.GET.get("page"))
+    if read is not None:
+        page.object_list = read((page.number - 1) * paginator.per_page, paginator.per_page)
+    return page
+
+
+# The queries of a section's unfiltered listing and of a collection, compiled once.
+section_listing = PreparedListing(listing_rows)
+collection_listing = PreparedListing(listing_rows, inclusive=True)
 
 
 class CatalogueIndexPage(ReleasedPageMixin, RoutablePageMixin, DisclosureChildRouting, Page):
@@ -104,12 +120,17 @@ class CatalogueIndexPage(ReleasedPageMixin, RoutablePageMixin, DisclosureChildRo
     def listing(self, request):
         items = self.get_items()
         topics = all_topics()  # one query for the topic filter and the topic tree
-        form = CatalogueFilterForm(request.GET, years=years_published(items), topics=topics)
-        counts = topic_counts(items)
+        form = CatalogueFilterForm(request.GET, years=section_listing.years(self),
+                                   topics=topics)
+        counts = section_listing.topic_counts(self)
         filtered = form.filter(items)
-        # Unfiltered, the listing holds exactly the items the topic counts counted.
-        page_obj = paginate(request, filtered,
-                            count=sum(counts.values()) if filtered is items else None)
+        if filtered is items:
+            # Unfiltered, the listing holds exactly the items the topic counts counted.
+            page_obj = paginate(
+                request, items, count=sum(counts.values()),
+                read=lambda offset, limit: section_listing.rows(self, offset, limit))
+        else:
+            page_obj = paginate(request, filtered)
         selected = form.cleaned_data.get("topic") if form.is_valid() else None
         query = request.GET.copy()
         query.pop("page", None)
@@ -273,19 +294,38 @@ class CatalogueCollectionPage(ReleasedPageMixin, Page):
         return not self.validity or page.validity == self.validity
 
     def get_items(self, site=None):
-        return filter_disclosures(
-            live_disclosures(site=site or self.get_site()),
-            topics=list(self.topics.all()),
-            agencies=list(self.agencies.all()),
-            content_types=list(self.page_types.all()),
+        return live_disclosures(site=site or self.get_site()).filter(**dict(self.criteria()))
+
+    def criteria(self) -> tuple:
+        return disclosure_criteria(
+            topics=self._chosen("topics"),
+            agencies=self._chosen("agencies"),
+            content_types=self._chosen("page_types"),
             year_from=self.year_from,
             year_to=self.year_to,
             validity=self.validity or None,
         )
 
+    def _chosen(self, name: str) -> list[int]:
+        """The ids chosen in the many-to-many field ``name``: from the database by a query
+        compiled once, or from memory for a version being previewed."""
+        chosen = getattr(self, name).all()
+        if self.pk and isinstance(chosen, models.QuerySet):
+            return _collection_choices(name).rows(pk=self.pk)
+        return [obj.pk for obj in chosen]
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["page_obj"] = paginate(request, self.get_items(site=self._request_site(request)))
+        site = self._request_site(request) or self.get_site()
+        if site is None:  # a preview of a collection outside every site: all sites' pages
+            context["page_obj"] = paginate(request, self.get_items())
+            return context
+        root, criteria = site.root_page, self.criteria()
+        # The number of rows as the sum of a grouped count: a query compiled once as well.
+        count = sum(collection_listing.topic_counts(root, criteria).values())
+        context["page_obj"] = paginate(
+            request, live_disclosures(site=site).filter(**dict(criteria)), count=count,
+            read=lambda offset, limit: collection_listing.rows(root, offset, limit, criteria))
         return context
 
     def _request_site(self, request):
@@ -294,6 +334,17 @@ class CatalogueCollectionPage(ReleasedPageMixin, Page):
         site = Site.find_for_request(request)
         parts = self.get_url_parts(request)
         return site if site is not None and parts is not None and parts[0] == site.pk else None
+
+
+@functools.cache
+def _collection_choices(name: str) -> PreparedQuery:
+    """The ids a collection chose in its many-to-many field ``name`` (a criterion)."""
+    field = CatalogueCollectionPage._meta.get_field(name)
+    through = field.remote_field.through
+    return PreparedQuery(
+        lambda pk: through.objects.filter(**{f"{field.m2m_field_name()}_id": pk})
+        .values_list(f"{field.m2m_reverse_field_name()}_id", flat=True),
+        pk=int)
 
 
 class ImportJob(models.Model):

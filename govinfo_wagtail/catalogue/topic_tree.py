@@ -2,19 +2,15 @@
 catalogue, nested as the taxonomy is, each with the number of items below it (one query for
 the counts, one for the taxonomy)."""
 
-from django.db.models import Count, QuerySet
-
 from ..core.models import Topic
+from ..core.prepared import PreparedQuery
 
-
-def topic_counts(items: QuerySet) -> dict[int | None, int]:
-    """The number of ``items`` per topic id (None: items without a topic)."""
-    return dict(items.order_by().values_list("topic_id").annotate(n=Count("pk")))
+_topics = PreparedQuery(lambda: Topic.objects.order_by("sort_order", "name"))
 
 
 def all_topics() -> list[Topic]:
     """The taxonomy in its order (the topic tree's and the topic filter's)."""
-    return list(Topic.objects.order_by("sort_order", "name"))
+    return _topics.rows()
 
 
 def topic_tree(counts: dict[int | None, int], selected_id: int | None = None,

@@ -23,6 +23,7 @@ from ..text.html import html_to_text
 # validate_agency_code here).
 from .agencies import Agency, Topic, duplicate_index_codes, validate_agency_code  # noqa: F401
 from .index_patterns import validate_pattern
+from .prepared import PreparedQuery
 from .search_text import (
     SEARCH_META_BOOST,
     SEARCH_TITLE_BOOST,
@@ -246,8 +247,7 @@ class ReleasedPageMixin:
             return False
         if self.__dict__.get("govinfo_released_revision") == self.live_revision_id:
             return True
-        return ReleaseRecord.objects.filter(
-            revision_id=self.live_revision_id, released_at__isnull=False).exists()
+        return bool(_released_revision.rows(revision_id=self.live_revision_id))
 
     def permissions_for_user(self, user):
         return ReleaseOnlyPermissionTester(user, self)
@@ -484,16 +484,15 @@ class DisclosurePage(ReleasedPageMixin, Page):
             partners += list(self.superseded_documents.all())
         return partners
 
-    def get_superseded_documents(self):
+    def get_superseded_documents(self) -> "list[DisclosurePage]":
         """Live disclosure pages whose validity this page changed (they link back here)."""
         if self.pk is None:
             # The preview of a page not saved yet: nothing can link back to it.
-            return type(self).objects.none()
+            return []
         if self.__dict__.get("govinfo_changes_others") is False:
             # Resolved when the page was loaded (core.routing.for_public_page): none.
-            return type(self).objects.none()
-        return (public_listing(DisclosurePage).filter(validity_changed_by=self)
-                .order_by("-published_date"))
+            return []
+        return _superseded_documents.rows(pk=self.pk)
 
     def get_attachment_links(self) -> list[dict]:
         """The attachments whose document still exists, as the template shows them: address,
@@ -506,6 +505,19 @@ class DisclosurePage(ReleasedPageMixin, Page):
                 links.append({"url": doc.url, "title": block.value.get("title") or doc.title,
                               "extension": doc.file_extension})
         return links
+
+
+# Whether a revision went live through the release service, compiled once (core/prepared.py).
+_released_revision = PreparedQuery(
+    lambda revision_id: ReleaseRecord.objects.filter(
+        revision_id=revision_id, released_at__isnull=False).values_list("pk", flat=True)[:1],
+    revision_id=int)
+
+# The documents a page's public view lists as changed by it, compiled once (core/prepared.py).
+_superseded_documents = PreparedQuery(
+    lambda pk: public_listing(DisclosurePage).filter(validity_changed_by_id=pk)
+    .order_by("-published_date"),
+    pk=int)
 
 
 # The record of the documents disclosure pages use lives beside the rule it serves.

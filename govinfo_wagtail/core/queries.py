@@ -1,23 +1,26 @@
 """Filtering of live disclosure pages, shared by catalogue listings, collections and feeds."""
 
 import functools
+from collections.abc import Callable
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.forms.models import ModelChoiceIterator
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from wagtail.models import Page
 
 from .models import Agency, DisclosurePage, Topic, Validity
+from .prepared import PreparedQuery
 
 
-def topic_and_descendant_ids(topic: Topic) -> set[int]:
-    """A topic with all topics below it (the taxonomy is small; one query)."""
+def topic_and_descendant_ids(topic: Topic | int) -> set[int]:
+    """A topic (or its id) with all topics below it (the taxonomy is small; one query)."""
     children: dict[int | None, list[int]] = {}
     for pk, parent_id in Topic.objects.values_list("pk", "parent_id"):
         children.setdefault(parent_id, []).append(pk)
-    found, stack = set(), [topic.pk]
+    found, stack = set(), [getattr(topic, "pk", topic)]
     while stack:
         pk = stack.pop()
         if pk not in found:
@@ -91,6 +94,9 @@ class LoadedChoiceIterator(ModelChoiceIterator):
         return self.field.empty_label is not None or bool(self.field.loaded)
 
 
+_agencies = PreparedQuery(lambda: Agency.objects.all())
+
+
 class CatalogueFilterForm(forms.Form):
     """The public filters of a catalogue listing. Unknown values are ignored, not errors."""
 
@@ -112,14 +118,15 @@ class CatalogueFilterForm(forms.Form):
     def __init__(self, data, *, years, topics=None, **kwargs):
         """``topics``: every topic, in the taxonomy's order, when the view has them (the
         topic tree beside a listing reads the same rows): the select offers them without
-        a query of its own."""
+        a query of its own. The agencies are read by a query compiled once."""
         super().__init__(data, **kwargs)
         self.fields["year"].choices = [("", _("All years"))] + [(y, str(y)) for y in years]
-        if topics is not None:
-            field = self.fields["topic"]
-            field.loaded = list(topics)
-            field.iterator = LoadedChoiceIterator
-            field.widget.choices = field.choices
+        for name, loaded in (("topic", topics), ("agency", _agencies.rows())):
+            if loaded is not None:
+                field = self.fields[name]
+                field.loaded = list(loaded)
+                field.iterator = LoadedChoiceIterator
+                field.widget.choices = field.choices
 
     def filter(self, qs: QuerySet) -> QuerySet:
         if not self.is_valid():
@@ -137,8 +144,14 @@ class CatalogueFilterForm(forms.Form):
         )
 
 
-def filter_disclosures(
-    qs: QuerySet,
+def filter_disclosures(qs: QuerySet, **criteria) -> QuerySet:
+    """``qs`` narrowed by the criteria of :func:`disclosure_criteria`; ``qs`` itself when
+    there are none (a listing then knows it is unfiltered)."""
+    lookups = dict(disclosure_criteria(**criteria))
+    return qs.filter(**lookups) if lookups else qs
+
+
+def disclosure_criteria(
     *,
     topics=None,
     agencies=None,
@@ -146,26 +159,79 @@ def filter_disclosures(
     year_from: int | None = None,
     year_to: int | None = None,
     validity: str | None = None,
-) -> QuerySet:
+) -> tuple[tuple[str, object], ...]:
+    """The lookups of a listing's criteria (a topic with the topics below it), as pairs that
+    can key the cache of :class:`PreparedListing`. Topics, agencies and content types are
+    objects or their ids."""
+    criteria: list[tuple[str, object]] = []
     if topics:
-        ids = set()
+        ids: set[int] = set()
         for topic in topics:
             ids |= topic_and_descendant_ids(topic)
-        qs = qs.filter(topic_id__in=ids)
+        criteria.append(("topic_id__in", tuple(sorted(ids))))
     if agencies:
-        qs = qs.filter(agency__in=agencies)
+        criteria.append(("agency_id__in", tuple(sorted(getattr(a, "pk", a) for a in agencies))))
     if content_types:
-        qs = qs.filter(content_type__in=content_types)
+        criteria.append(("content_type_id__in",
+                         tuple(sorted(getattr(c, "pk", c) for c in content_types))))
     if year_from:
-        qs = qs.filter(published_date__gte=f"{year_from}-01-01")
+        criteria.append(("published_date__gte", f"{year_from}-01-01"))
     if year_to:
-        qs = qs.filter(published_date__lte=f"{year_to}-12-31")
+        criteria.append(("published_date__lte", f"{year_to}-12-31"))
     if validity:
-        qs = qs.filter(validity=validity)
-    return qs
+        criteria.append(("validity", validity))
+    return tuple(criteria)
 
 
-def years_published(qs: QuerySet) -> list[int]:
+def published_dates(qs: QuerySet) -> QuerySet:
     # Truncation in the database needs MariaDB's time-zone tables; dates need nothing.
-    dates = qs.exclude(published_date=None).order_by().values_list("published_date", flat=True)
-    return sorted({d.year for d in dates.distinct()}, reverse=True)
+    return (qs.exclude(published_date=None).order_by()
+            .values_list("published_date", flat=True).distinct())
+
+
+def years_of(dates) -> list[int]:
+    return sorted({d.year for d in dates}, reverse=True)
+
+
+class PreparedListing:
+    """The queries of a listing of the live, public disclosure pages below a page (a catalogue
+    section, a collection's site) that meet fixed criteria, compiled once for each set of
+    criteria (core/prepared.py) with the page's place in the tree as their values: the dates
+    a year filter offers, the pages' number per topic, and a page of rows."""
+
+    def __init__(self, rows: Callable[[QuerySet], QuerySet], *, inclusive: bool = False):
+        """``rows``: what the listing reads of each row (catalogue.models.listing_rows);
+        ``inclusive``: whether the page itself is listed (as ``in_site`` lists the root;
+        the page's id is then not among the query's values)."""
+        self._rows = rows
+        self._inclusive = inclusive
+        self._slots = {"path": str, "depth": int} | ({} if inclusive else {"pk": int})
+        self._queries = functools.lru_cache(maxsize=256)(self._prepare)
+
+    def years(self, page, criteria: tuple = ()) -> list[int]:
+        return years_of(self._queries("dates", criteria).rows(**self._place(page)))
+
+    def topic_counts(self, page, criteria: tuple = ()) -> dict[int | None, int]:
+        """The number of pages per topic id (None: without a topic)."""
+        return dict(self._queries("counts", criteria).rows(**self._place(page)))
+
+    def rows(self, page, offset: int, limit: int, criteria: tuple = ()) -> list:
+        return self._queries("rows", criteria, offset, limit).rows(**self._place(page))
+
+    def _place(self, page) -> dict:
+        return {"path": page.path, "depth": page.depth} | (
+            {} if self._inclusive else {"pk": page.pk})
+
+    def _prepare(self, what: str, criteria: tuple, offset: int = 0,
+                 limit: int = 0) -> PreparedQuery:
+        def build(path, depth, pk=None):
+            pages = _live_disclosures().descendant_of(
+                Page(path=path, depth=depth, pk=pk), inclusive=self._inclusive,
+            ).filter(**dict(criteria))
+            if what == "dates":
+                return published_dates(pages)
+            if what == "counts":
+                return pages.order_by().values_list("topic_id").annotate(n=Count("pk"))
+            return self._rows(pages)[offset:offset + limit]
+
+        return PreparedQuery(build, **self._slots)

@@ -16,6 +16,8 @@ from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404
 from wagtail.models import Page
 
+from .prepared import PreparedQuery
+
 RELEASED_REVISION = "govinfo_released_revision"
 CHANGES_OTHERS = "govinfo_changes_others"
 
@@ -46,16 +48,28 @@ def with_release_state(qs):
 
 
 @functools.cache
-def _public_pages(model):
-    """How routing loads a child of ``model``, built once per page type: a disclosure page
-    with :func:`for_public_page`, another released type (a section, a collection) with its
-    release state. A queryset is lazy and each ``get`` works on a copy, so routing only pays
-    for compiling its query."""
+def _public_page(model) -> PreparedQuery:
+    """How routing loads a child of ``model`` by its id, compiled once per page type: a
+    disclosure page with :func:`for_public_page`, another released type (a section, a
+    collection) with its release state."""
     from .models import DisclosurePage
 
-    if issubclass(model, DisclosurePage):
-        return for_public_page(model._default_manager.all())
-    return with_release_state(model._default_manager.all())
+    def build(pk):
+        pages = model._default_manager.filter(pk=pk)
+        if issubclass(model, DisclosurePage):
+            return for_public_page(pages)
+        return with_release_state(pages)
+
+    return PreparedQuery(build, pk=int)
+
+
+# A child of the page being routed by its slug: what its type is (treebeard's get_children,
+# with the child's depth and its parent's path as values).
+_child_by_slug = PreparedQuery(
+    lambda path, depth, slug: Page.objects.filter(
+        depth=depth, path__range=Page._get_children_path_interval(path), slug=slug,
+    ).only("id", "content_type_id"),
+    path=str, depth=int, slug=str)
 
 
 class DisclosureChildRouting:
@@ -67,17 +81,17 @@ class DisclosureChildRouting:
 
         if not path_components:
             return super().route(request, path_components)
-        try:
-            child = (self.get_children().only("id", "content_type_id")
-                     .get(slug=path_components[0]))
-        except Page.DoesNotExist as exc:
-            raise Http404 from exc
+        children = _child_by_slug.rows(path=self.path, depth=self.depth + 1,
+                                       slug=path_components[0])
+        if not children:  # slugs are unique among siblings
+            raise Http404
+        child = children[0]
         model = child.specific_class
         if model is not None and issubclass(model, ReleasedPageMixin):
-            try:
-                subpage = _public_pages(model).get(pk=child.pk)
-            except model.DoesNotExist as exc:  # deleted between the two queries
-                raise Http404 from exc
+            found = _public_page(model).rows(pk=child.pk)
+            if not found:  # deleted between the two queries
+                raise Http404
+            subpage = found[0]
         else:
             subpage = child.specific
         # As Wagtail does: the parent is known, no query for it (treebeard's get_parent).

@@ -25,6 +25,7 @@ from wagtail.search import index
 
 from ..conf import govinfo_settings
 from ..core.models import Agency, DisclosurePage, public_listing
+from ..core.prepared import PreparedQuery
 from .panels import ReleaseGroupPanel
 
 _release_group_panel = ReleaseGroupPanel(
@@ -137,9 +138,11 @@ class PolicyDocumentPage(ReleaseGroupMember, DisclosurePage):
                          self.interpretation_links.select_related("interpretation")]
         return partners
 
-    def get_live_interpretations(self):
-        return (public_listing(InterpretationPage).filter(policy_links__policy=self)
-                .distinct().order_by("-published_date", "pk"))
+    def get_live_interpretations(self) -> list[InterpretationPage]:
+        """Its live, public interpretations, newest first."""
+        if self.pk is None:
+            return []
+        return _live_interpretations.rows(pk=self.pk)
 
 
 # What the interpretation's notices and links, the release rules and the front cache's purge
@@ -196,10 +199,9 @@ class InterpretationPage(ReleaseGroupMember, DisclosurePage):
         links = self.policy_links.all()
         if isinstance(links, models.QuerySet):
             # The links in the database: a subquery, not a query of their own.
-            ids = links.values("policy_id")
-        else:
-            ids = [link.policy_id for link in links]
-        return public_listing(PolicyDocumentPage).filter(pk__in=ids)
+            return _public_policies.rows(pk=self.pk)
+        return list(public_listing(PolicyDocumentPage).filter(
+            pk__in=[link.policy_id for link in links]))
 
 
 class InterpretedPolicy(Orderable):
@@ -336,3 +338,15 @@ def release_status(page: Page) -> str:
     if page.workflow_in_progress:
         return ReleaseStatus.IN_REVIEW
     return ReleaseStatus.LIVE if page.live else ReleaseStatus.DRAFT
+
+
+# The lists a policy's and an interpretation's public pages show, compiled once
+# (core/prepared.py): the same query for every page, with the page's id as its value.
+_live_interpretations = PreparedQuery(
+    lambda pk: public_listing(InterpretationPage).filter(policy_links__policy_id=pk)
+    .distinct().order_by("-published_date", "pk"),
+    pk=int)
+_public_policies = PreparedQuery(
+    lambda pk: public_listing(PolicyDocumentPage).filter(
+        pk__in=InterpretedPolicy.objects.filter(interpretation_id=pk).values("policy_id")),
+    pk=int)

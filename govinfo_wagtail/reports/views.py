@@ -6,6 +6,7 @@ only through it (``type(page)``, ``page.pdf``), so that the models can import it
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.http import FileResponse, Http404, HttpResponse
@@ -13,6 +14,7 @@ from django.utils.translation import gettext
 from wagtail.rich_text import expand_db_html
 
 from ..core.models import public_listing
+from ..core.prepared import PreparedQuery
 from ..pdf.sanitise import sanitise_html
 from .charts import outcomes_chart, received_chart, series
 from .exports import as_csv, as_json, as_xlsx
@@ -36,6 +38,16 @@ def agency_reports(page):
     return public_listing(type(page)).filter(agency_id=page.agency_id).order_by("-year")
 
 
+@functools.cache
+def _agency_section(model) -> PreparedQuery:
+    """:func:`agency_reports` of the fields LISTED_REPORT_FIELDS, compiled once per report
+    type (core/prepared.py)."""
+    return PreparedQuery(
+        lambda agency_id: public_listing(model).filter(agency_id=agency_id).order_by("-year")
+        .only(*LISTED_REPORT_FIELDS),
+        agency_id=int)
+
+
 def report_context(page, request, *, for_pdf: bool = False) -> dict[str, Any]:
     fmt = page.report_format
     sections = []
@@ -48,13 +60,14 @@ def report_context(page, request, *, for_pdf: bool = False) -> dict[str, Any]:
         })
     # One query for the charts and the agency section (the list is the section's), of the
     # fields they read: not the reports' texts.
-    agency_section = list(agency_reports(page).only(*LISTED_REPORT_FIELDS))
+    agency_section = (_agency_section(type(page)).rows(agency_id=page.agency_id)
+                      if page.agency_id else [])
     reports = [r for r in agency_section if r.year <= page.year]
     if page.pk and page.live and page not in reports:
         reports.append(page)
     # The page itself with its current values (a preview or a newer revision).
     reports = [page if r.pk == page.pk else r for r in reports]
-    figures = series(reports)
+    figures = series(reports, current=page)
     charts = []
     if len(figures) >= 2:
         charts = [received_chart(figures), outcomes_chart(figures)]

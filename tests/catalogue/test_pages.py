@@ -137,7 +137,11 @@ def test_collection_page_lists_matching_live_items(client, catalogue, items, top
                 if p.validity == "valid" and p.published_date.year == 2020
                 and p.topic_id == topic.pk}
     response = client.get(collection.url)
-    assert {p.title for p in response.context["page_obj"].paginator.object_list} == expected
+    page_obj = response.context["page_obj"]
+    assert {p.title for p in page_obj.paginator.object_list} == expected
+    assert 0 < len(expected) <= page_obj.paginator.per_page
+    assert {p.title for p in page_obj.object_list} == expected
+    assert page_obj.paginator.count == len(expected)
 
 
 class TestAdmin(WagtailTestUtils):

@@ -202,12 +202,12 @@ def test_a_collection_below_a_catalogue_is_routed_with_its_release_state(
         client, catalogue, django_assert_num_queries):
     """A released type that is not a disclosure page (a collection, a section) has its
     release state resolved by the catalogue's routing query; a stale one is asked again."""
-    from govinfo_wagtail.core.routing import _public_pages
+    from govinfo_wagtail.core.routing import _public_page
 
     collection = CatalogueCollectionPage(title="全部", slug="all")
     collection.page_types.set([ContentType.objects.get_for_model(CatalogueItemPage)])
     collection = add_live(catalogue, collection)
-    loaded = _public_pages(CatalogueCollectionPage).get(pk=collection.pk)
+    [loaded] = _public_page(CatalogueCollectionPage).rows(pk=collection.pk)
     with django_assert_num_queries(0):
         assert loaded.is_released()
     loaded.live_revision_id = collection.save_revision().pk

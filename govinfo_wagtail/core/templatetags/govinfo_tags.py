@@ -18,6 +18,7 @@ from django.utils.safestring import SafeString
 
 from ...conf import govinfo_settings
 from .. import public
+from ..prepared import PreparedQuery
 
 register = template.Library()
 
@@ -150,25 +151,30 @@ def govinfo_latest(context, count: int = 8, kind: str = "") -> list:
 
     from ..models import DisclosurePage
 
-    pages = _latest_base()
+    kinds = None
     if kind:
-        models = [m for m in apps.get_models()
-                  if issubclass(m, DisclosurePage) and m is not DisclosurePage
-                  and (getattr(m, "search_kind", None) or m._meta.model_name) == kind]
-        pages = pages.filter(content_type__in=[ContentType.objects.get_for_model(m)
-                                               for m in models])
+        kinds = tuple(sorted(
+            ContentType.objects.get_for_model(m).pk for m in apps.get_models()
+            if issubclass(m, DisclosurePage) and m is not DisclosurePage
+            and (getattr(m, "search_kind", None) or m._meta.model_name) == kind))
     count = max(1, min(int(count), 50))
-    return list(pages[:count])
+    return _latest(kinds, count).rows()
 
 
-@functools.cache
-def _latest_base():
-    """The query of :func:`govinfo_latest` before its type and count, built once: a queryset
-    is lazy and every filter or slice works on a copy (as Django's generic views keep theirs)."""
+@functools.lru_cache(maxsize=64)
+def _latest(kinds: tuple[int, ...] | None, count: int) -> PreparedQuery:
+    """The query of :func:`govinfo_latest` for its page types (content type ids; None for
+    every disclosure type) and count, compiled once: the same on every request."""
     from ..models import DisclosurePage
 
-    return (DisclosurePage.objects.released().public().select_related("agency")
-            .only(*LATEST_FIELDS).order_by("-published_date", "-pk"))
+    def build():
+        pages = (DisclosurePage.objects.released().public().select_related("agency")
+                 .only(*LATEST_FIELDS).order_by("-published_date", "-pk"))
+        if kinds is not None:
+            pages = pages.filter(content_type__in=kinds)
+        return pages[:count]
+
+    return PreparedQuery(build)
 
 
 @register.simple_tag(takes_context=True)
