@@ -7,6 +7,8 @@ so reports in the 2019 and 2021 formats line up.
 
 from __future__ import annotations
 
+import functools
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -68,8 +70,28 @@ def year_figures(report) -> YearFigures:
     return YearFigures(report.year, received, outcomes)
 
 
-def series(reports: Sequence) -> list[YearFigures]:
-    return [year_figures(r) for r in sorted(reports, key=lambda r: r.year)]
+def series(reports: Sequence, current=None) -> list[YearFigures]:
+    """The figures of ``reports`` by year. A report other than ``current`` (the page shown,
+    perhaps a preview) is one read from the database with its live content: its figures are
+    kept per live revision, since they change only when another revision goes live."""
+    return [year_figures(r) if r is current or not r.live_revision_id else _live_figures(r)
+            for r in sorted(reports, key=lambda r: r.year)]
+
+
+_LIVE_FIGURES: OrderedDict[tuple[int, int], YearFigures] = OrderedDict()
+_LIVE_FIGURES_KEPT = 4096  # about 100 bytes each
+
+
+def _live_figures(report) -> YearFigures:
+    key = (report.pk, report.live_revision_id)
+    try:
+        _LIVE_FIGURES.move_to_end(key)
+        return _LIVE_FIGURES[key]
+    except KeyError:
+        figures = _LIVE_FIGURES[key] = year_figures(report)
+        while len(_LIVE_FIGURES) > _LIVE_FIGURES_KEPT:
+            _LIVE_FIGURES.popitem(last=False)
+        return figures
 
 
 def _scale_max(value: int) -> int:
@@ -82,21 +104,23 @@ def _scale_max(value: int) -> int:
 def received_chart(figures: Sequence[YearFigures], chart_id: str = "chart-received") -> SafeString:
     """Bars of requests received per year."""
     title = gettext("Requests received per year")
-    return _bar_chart(chart_id, title, [(str(f.year), [(title, f.received)]) for f in figures])
+    return _bar_chart(chart_id, title,
+                      tuple((str(f.year), ((title, f.received),)) for f in figures))
 
 
 def outcomes_chart(figures: Sequence[YearFigures], chart_id: str = "chart-outcomes") -> SafeString:
     """Stacked bars of the outcomes of requests handled per year."""
     title = gettext("Outcomes of requests handled per year")
-    return _bar_chart(chart_id, title, [(str(f.year), list(f.outcomes)) for f in figures])
+    return _bar_chart(chart_id, title, tuple((str(f.year), f.outcomes) for f in figures))
 
 
 def _n(value: float) -> str:
     return f"{value:.1f}"
 
 
+@functools.lru_cache(maxsize=256)  # the markup is a function of its arguments alone
 def _bar_chart(chart_id: str, title: str,
-               groups: list[tuple[str, list[tuple[str, int]]]]) -> SafeString:
+               groups: tuple[tuple[str, tuple[tuple[str, int], ...]], ...]) -> SafeString:
     width, height, left, bottom, top = 560, 260, 48, 32, 16
     legend_labels = [label for label, _ in groups[0][1]] if groups else []
     stacked = len(legend_labels) > 1

@@ -10,6 +10,7 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from govinfo_wagtail.catalogue.models import CatalogueIndexPage
+from govinfo_wagtail.core.release import ReleaseReason, release
 from govinfo_wagtail.reports.demo import SEED
 from govinfo_wagtail.reports.formats import get_format, validate
 from govinfo_wagtail.reports.models import SECTIONS, AnnualReportPage
@@ -107,6 +108,27 @@ def test_charts_appear_when_an_earlier_report_exists(demo_reports):
     assert any(t.startswith("2020") and t.endswith(": 76") for t in bars)
     outcomes = {r.find("title").get_text() for r in charts[1].select("rect") if r.find("title")}
     assert any("2020" in t and "予以公开" in t and t.endswith(": 38") for t in outcomes)
+
+
+def received_bars(url: str) -> set[str]:
+    received = soup_of(url).select("figure.govinfo-chart svg")[0]
+    return {r.find("title").get_text() for r in received.select("rect") if r.find("title")}
+
+
+@pytest.mark.django_db
+def test_a_chart_shows_an_earlier_report_as_it_was_released_last(demo_reports):
+    """The figures of the agency's other reports are kept per live revision: a new one
+    released shows at once, a draft never."""
+    assert any(t.startswith("2019") and t.endswith(": 66") for t in received_bars(
+        demo_reports[2020].url))
+    earlier = AnnualReportPage.objects.get(pk=demo_reports[2019].pk)
+    earlier.tables["applications"]["new_requests"]["total"] = 70
+    draft = earlier.save_revision()
+    assert any(t.startswith("2019") and t.endswith(": 66") for t in received_bars(
+        demo_reports[2020].url))
+    release(draft, reason=ReleaseReason.TEST)
+    bars = received_bars(demo_reports[2020].url)
+    assert any(t.startswith("2019") and t.endswith(": 70") for t in bars), bars
 
 
 @pytest.mark.django_db
