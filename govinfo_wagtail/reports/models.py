@@ -15,6 +15,7 @@ from wagtail.fields import RichTextField
 from wagtail.search import index
 
 from ..core.models import Agency, DisclosurePage
+from ..core.prepared import PreparedQuery
 from .formats import ReportFormat, all_formats, format_for_year, normalise_data
 from .formats.validation import Issue, cell_id, figures_without_note, validate
 from .formats.validation import errors as only_errors
@@ -176,7 +177,8 @@ class AnnualReportPage(RoutablePageMixin, DisclosurePage):
 
     def pdf_record(self) -> AnnualReportPDF | None:
         """The generated PDF's record, if there is one."""
-        return AnnualReportPDF.objects.filter(page_id=self.pk).first()
+        found = _pdf_records.rows(page_id=self.pk)
+        return found[0] if found else None
 
     def get_cached_paths(self):
         """The page, its PDF and table downloads: what the front cache purges with it."""
@@ -230,3 +232,9 @@ class AnnualReportPDF(models.Model):
 
     def __str__(self) -> str:
         return f"{self.page_id}: {self.status}"
+
+
+# A report's PDF record (one per page), read on every view of the page: compiled once
+# (core/prepared.py).
+_pdf_records = PreparedQuery(lambda page_id: AnnualReportPDF.objects.filter(page_id=page_id),
+                             page_id=int)
