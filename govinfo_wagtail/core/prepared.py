@@ -10,19 +10,23 @@ runs the same SQL with the request's values as its parameters.
 
 What keeps it exact:
 
-- Only integers and strings go into placeholders: values whose SQL Django compiles the same
-  whatever they are. A string inside a parameter (a tree path in a ``LIKE`` pattern or a
-  range) only when it is letters and digits, which need no escaping; another value is
-  compiled as usual.
-- Each placeholder must be found among the compiled parameters, and never in the SQL text
-  (where Django writes a slice's numbers); otherwise, or where the query cannot be built with
-  the placeholders, the query is compiled as usual each time.
+- Only integers (0 to 2**31 - 1) and strings go into placeholders.
+- The query is compiled three times, with three sets of placeholders: the SQL text must be the
+  same, and the parameters must differ exactly where a placeholder went in, as it was given
+  (or, for a string, inside a parameter, as in a ``LIKE`` pattern or a range). A parameter
+  derived from a value (``pk + 1``, a slice's bound) or a value that the SQL text holds makes
+  the query compile as usual at every call, and so does a query that cannot be built or
+  compiled with the placeholders.
+- A string goes in as it is only where the third compile shows that a string with ``%``,
+  ``_`` and a backslash reaches the parameter unchanged; elsewhere (a ``LIKE`` pattern, an
+  ``iexact``) only a string of letters and digits, which no lookup escapes, and any other
+  string compiles as usual.
 - It returns a list of rows, never a queryset: nothing can be chained onto the prepared query,
   so a further filter or a count always compiles its own SQL.
 
-The query is built once, with the placeholders, so it must not read anything that changes
-(the clock, the settings of a request); like a queryset a Django view keeps, it is read
-from the database at each call.
+``build`` must give the same query for every value: it must not branch on a value (the
+placeholders are all true and non-zero) nor read anything that changes (the clock, settings
+of a request). Like a queryset a Django view keeps, its rows are read at each call.
 """
 
 from __future__ import annotations
@@ -33,16 +37,23 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import EmptyResultSet, FullResultSet
+from django.core.exceptions import EmptyResultSet, FieldError, FullResultSet, ValidationError
 from django.db import connections
 from django.db.models import QuerySet
 
-# Placeholders: integers near the top of 32 bits (Django drops a comparison with a value out
-# of a field's range from the SQL: a negative depth, say) and strings in lower case (Wagtail's
-# tree paths are digits and capitals). They are only compiled, never run.
-_INT_PLACEHOLDER = 2_147_000_000
-_STR_PLACEHOLDER = "govinfoslot{}x"
-_PLAIN_TEXT = re.compile(r"[0-9A-Za-z]+\Z")  # what a LIKE pattern or a range takes as is
+# Three sets of placeholders, far apart (Django drops a comparison with a value out of a
+# field's range, a negative depth say, so they stay within 32 bits), and strings that are not
+# Wagtail tree paths (digits and capitals). They are only compiled, never run.
+_INT_PLACEHOLDERS = (2_100_000_000, 2_050_000_000, 2_000_000_000)
+_INT_STEP = 7919
+_STR_PLACEHOLDERS = ("govinfoslot{}x", "govinfoprobe{}y", "govinfoslot{}x%_\\")
+_PLAIN_TEXT = re.compile(r"[0-9A-Za-z]+\Z")  # what no lookup escapes
+
+
+def _placeholders(slots: dict[str, type], which: int) -> dict[str, int | str]:
+    return {name: (_INT_PLACEHOLDERS[which] + _INT_STEP * number if kind is int
+                   else _STR_PLACEHOLDERS[which].format(number))
+            for number, (name, kind) in enumerate(slots.items())}
 
 
 class PreparedQuery:
@@ -55,11 +66,7 @@ class PreparedQuery:
             raise TypeError("A prepared query's values are integers or strings.")
         self.build = build
         self.slots = slots
-        self.placeholders = {
-            name: (_INT_PLACEHOLDER + number if kind is int
-                   else _STR_PLACEHOLDER.format(number))
-            for number, (name, kind) in enumerate(slots.items())
-        }
+        self.placeholders = _placeholders(slots, 0)
         self._template: QuerySet | None | bool = None  # False: not to be built so
         self._compiled: dict[str, _Compiled | None] = {}
         self._lock = threading.Lock()
@@ -72,8 +79,8 @@ class PreparedQuery:
         if template is None:
             try:
                 template = self.build(**self.placeholders)
-            except (ValueError, TypeError):  # a slice of a negative count, say
-                template = False
+            except (ValueError, TypeError, ValidationError, FieldError):
+                template = False  # a slice of a negative count, a string for a date
             self._template = template
         if template is False:
             return list(self.build(**values))
@@ -82,10 +89,15 @@ class PreparedQuery:
         params = compiled.params_for(values) if compiled is not None else None
         if params is None:
             return list(self.build(**values))
+
+        def as_usual(using=None, connection=None, elide_empty=True):
+            return self.build(**values).query.get_compiler(using, connection, elide_empty)
+
         # The copy's query is never handed out: it answers this one evaluation.
         queryset.query.get_compiler = lambda using=None, connection=None, elide_empty=True: (
-            compiled.compiler(using, params) if using == compiled.using and connection is None
-            else self.build(**values).query.get_compiler(using, connection, elide_empty))
+            compiled.compiler(using, params, as_usual)
+            if using == compiled.using and connection is None and elide_empty
+            else as_usual(using, connection, elide_empty))
         return list(queryset)
 
     def _compiled_for(self, using: str, template: QuerySet) -> _Compiled | None:
@@ -95,13 +107,22 @@ class PreparedQuery:
             pass
         with self._lock:
             if using not in self._compiled:
-                self._compiled[using] = _Compiled.prepare(using, template, self.placeholders)
+                self._compiled[using] = _Compiled.prepare(using, template, [
+                    self._build_or_none(_placeholders(self.slots, which)) for which in (1, 2)],
+                    [_placeholders(self.slots, which) for which in (0, 1, 2)])
             return self._compiled[using]
+
+    def _build_or_none(self, placeholders: dict) -> QuerySet | None:
+        try:
+            return self.build(**placeholders)
+        except (ValueError, TypeError, ValidationError, FieldError):
+            return None
 
 
 def _fits(value: Any, kind: type) -> bool:
     if kind is int:
-        return type(value) is int and -(2**31) < value < 2**31
+        # Not negative: Django leaves ``field >= -1`` on a positive field out of the SQL.
+        return type(value) is int and 0 <= value < 2**31
     return type(value) is str
 
 
@@ -114,24 +135,37 @@ class _Compiled:
             using, compiler, sql, params, slots)
 
     @classmethod
-    def prepare(cls, using: str, template: QuerySet, placeholders: dict) -> _Compiled | None:
-        compiler = template.query.get_compiler(using=using)
-        try:
-            sql, params = compiler.as_sql()
-        except (EmptyResultSet, FullResultSet):
+    def prepare(cls, using: str, template: QuerySet, others: list[QuerySet | None],
+                placeholders: list[dict]) -> _Compiled | None:
+        """The compiled query, or None when the three compiles do not show where each value
+        goes (see the module's docstring)."""
+        if any(other is None for other in others):
             return None
-        params = tuple(params)
-        slots = []  # (position, name, None for the whole parameter or the text it holds)
-        for name, placeholder in placeholders.items():
-            if str(placeholder) in sql:
+        compiled = []
+        for queryset in (template, *others):
+            # A copy: the template itself is shared by the threads that copy it.
+            compiler = queryset.query.chain().get_compiler(using=using)
+            try:
+                sql, params = compiler.as_sql()
+            except (EmptyResultSet, FullResultSet):
                 return None
-            found = [(i, name, None if p == placeholder else placeholder)
-                     for i, p in enumerate(params)
-                     if p == placeholder or (isinstance(placeholder, str)
-                                             and isinstance(p, str) and placeholder in p)]
-            if not found:
-                return None
-            slots.extend(found)
+            compiled.append((compiler, sql, tuple(params)))
+        (compiler, sql, params), (_c, sql_b, params_b), (_c, sql_c, params_c) = compiled
+        if not (sql == sql_b == sql_c and len(params) == len(params_b) == len(params_c)):
+            return None
+        first, second, third = placeholders
+        if any(str(p) in sql for p in first.values()):
+            return None
+        slots = []  # (position, name, None where any string goes in, else the text replaced)
+        for position, (a, b, c) in enumerate(zip(params, params_b, params_c, strict=True)):
+            if a == b:
+                continue  # the same in every compile: not a value
+            slot = _slot_at(a, b, c, first, second, third)
+            if slot is None:
+                return None  # a parameter derived from a value
+            slots.append((position, *slot))
+        if {name for _position, name, _text in slots} != set(first):
+            return None  # a value that is not a parameter
         return cls(using, compiler, sql, params, slots)
 
     def params_for(self, values: dict) -> tuple | None:
@@ -146,9 +180,31 @@ class _Compiled:
                 return None
         return tuple(params)
 
-    def compiler(self, using: str, params: tuple):
+    def compiler(self, using: str, params: tuple, as_usual: Callable):
         compiler = copy.copy(self._compiler)
         compiler.connection = connections[using]  # this thread's connection
         sql = self.sql
-        compiler.as_sql = lambda *args, **kwargs: (sql, params)
+
+        def as_sql(*args, **kwargs):
+            # Asked in another form (as a subquery, without its limits): compiled as usual.
+            if args or kwargs:
+                return as_usual(using).as_sql(*args, **kwargs)
+            return sql, params
+
+        compiler.as_sql = as_sql
         return compiler
+
+
+def _slot_at(a, b, c, first: dict, second: dict, third: dict):
+    """Which placeholder a parameter holds in the three compiles (``a``, ``b``, ``c``), as
+    ``(name, None)`` where the value goes in as it is, ``(name, text)`` where only a plain
+    string may replace ``text`` in it; None if it is none of them."""
+    for name, placeholder in first.items():
+        if a == placeholder and b == second[name]:
+            if isinstance(placeholder, str) and c != third[name]:
+                return name, placeholder  # the string was escaped: plain strings only
+            return name, None
+        if (isinstance(placeholder, str) and isinstance(a, str) and isinstance(b, str)
+                and placeholder in a and a.replace(placeholder, second[name]) == b):
+            return name, placeholder
+    return None

@@ -206,6 +206,8 @@ class PreparedListing:
         self._rows = rows
         self._inclusive = inclusive
         self._slots = {"path": str, "depth": int} | ({} if inclusive else {"pk": int})
+        # A page's offset and size are part of the key, not values: Django writes a slice's
+        # numbers into the SQL text.
         self._queries = functools.lru_cache(maxsize=256)(self._prepare)
 
     def years(self, page, criteria: tuple = ()) -> list[int]:

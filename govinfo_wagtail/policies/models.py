@@ -194,8 +194,8 @@ class InterpretationPage(ReleaseGroupMember, DisclosurePage):
                                *(f"policy__{name}" for name in POLICY_LINK_FIELDS))
         return [link.policy for link in links if link.policy_id]
 
-    def get_public_policies(self):
-        """Live, public policies, for links; the others are named in a notice."""
+    def get_public_policies(self) -> list[PolicyDocumentPage]:
+        """Live, public policies, for links (a list); the others are named in a notice."""
         links = self.policy_links.all()
         if isinstance(links, models.QuerySet):
             # The links in the database: a subquery, not a query of their own.

@@ -78,12 +78,13 @@ def series(reports: Sequence, current=None) -> list[YearFigures]:
             for r in sorted(reports, key=lambda r: r.year)]
 
 
-_LIVE_FIGURES: OrderedDict[tuple[int, int], YearFigures] = OrderedDict()
+_LIVE_FIGURES: OrderedDict[tuple, YearFigures] = OrderedDict()
 _LIVE_FIGURES_KEPT = 4096  # about 100 bytes each
 
 
 def _live_figures(report) -> YearFigures:
-    key = (report.pk, report.live_revision_id)
+    # The publishing time too: a test database that rolls back reuses ids.
+    key = (report.pk, report.live_revision_id, report.last_published_at)
     try:
         _LIVE_FIGURES.move_to_end(key)
         return _LIVE_FIGURES[key]

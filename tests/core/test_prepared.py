@@ -47,7 +47,8 @@ def compiled_sql_count(prepared: PreparedQuery, calls: list[dict]) -> int:
 def test_a_query_is_compiled_once_and_run_with_each_calls_values(catalogue, agency):
     pages = [item(catalogue, f"n{i}", agency=agency) for i in range(3)]
     prepared = PreparedQuery(lambda pk: CatalogueItemPage.objects.filter(pk=pk), pk=int)
-    assert compiled_sql_count(prepared, [{"pk": p.pk} for p in pages]) == 1
+    # Three compiles at the first call, which show where the value goes; none after.
+    assert compiled_sql_count(prepared, [{"pk": p.pk} for p in pages]) == 3
     assert [[r.pk for r in prepared.rows(pk=p.pk)] for p in pages] == [[p.pk] for p in pages]
     assert prepared.rows(pk=10**6) == []
     # A further call compiles nothing more.
@@ -119,6 +120,26 @@ def test_values_it_cannot_place_are_compiled_as_usual(catalogue):
     first = PreparedQuery(lambda n: Page.objects.order_by("path")[:n], n=int)
     assert first.rows(n=2) == list(Page.objects.order_by("path")[:2])
     assert first.rows(n=3) == list(Page.objects.order_by("path")[:3])
+    # A value that the query derives another parameter from, next to another value.
+    levels = PreparedQuery(lambda depth, pk: Page.objects.filter(
+        depth__gte=depth, depth__lt=depth + 1).exclude(pk=pk), depth=int, pk=int)
+    assert Page.objects.filter(depth__gt=catalogue.depth).exists()
+    assert [p.pk for p in levels.rows(depth=catalogue.depth, pk=catalogue.pk)] == [
+        p.pk for p in Page.objects.filter(depth=catalogue.depth).exclude(pk=catalogue.pk)]
+    # A negative value, which Django leaves out of the SQL of a positive field.
+    deeper = PreparedQuery(lambda depth: Page.objects.filter(depth__gte=depth), depth=int)
+    assert len(deeper.rows(depth=-1)) == Page.objects.count()
+    assert len(deeper.rows(depth=page.depth)) == Page.objects.filter(
+        depth__gte=page.depth).count()
+    # A string a lookup escapes (iexact is a LIKE on SQLite and MySQL): plain strings go in,
+    # others are compiled as usual.
+    named = PreparedQuery(lambda slug: Page.objects.filter(slug__iexact=slug), slug=str)
+    assert [p.pk for p in named.rows(slug="ONE")] == [page.pk]
+    assert named.rows(slug="o_e") == [] and named.rows(slug="o%") == []
+    # A constant that happens to equal a placeholder is a constant.
+    constant = PreparedQuery(lambda pk: Page.objects.filter(pk__in=[pk, 2_100_000_000]),
+                             pk=int)
+    assert [p.pk for p in constant.rows(pk=page.pk)] == [page.pk]
     # A query Django finds empty before asking the database.
     none = PreparedQuery(lambda pk: Page.objects.filter(pk__in=[]).filter(pk=pk), pk=int)
     assert none.rows(pk=page.pk) == []
