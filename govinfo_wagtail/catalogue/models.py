@@ -131,7 +131,8 @@ class CatalogueIndexPage(ReleasedPageMixin, RoutablePageMixin, DisclosureChildRo
                 read=lambda offset, limit: section_listing.rows(self, offset, limit))
         else:
             page_obj = paginate(request, filtered)
-        selected = form.cleaned_data.get("topic") if form.is_valid() else None
+        selected = form.cleaned_data.get("topic") if form.is_valid() else None  # an id
+        url = self.get_url(request)
         query = request.GET.copy()
         query.pop("page", None)
         return self.render(
@@ -140,9 +141,9 @@ class CatalogueIndexPage(ReleasedPageMixin, RoutablePageMixin, DisclosureChildRo
                 "filter_form": form,
                 "page_obj": page_obj,
                 "filter_query": f"{query.urlencode()}&" if query else "",
-                "topic_tree": topic_tree(counts, selected.pk if selected else None, topics),
-                "rss_url": self.get_url(request) + self.reverse_subpage("rss"),
-                "atom_url": self.get_url(request) + self.reverse_subpage("atom"),
+                "topic_tree": topic_tree(counts, selected, topics),
+                "rss_url": url + self.reverse_subpage("rss"),
+                "atom_url": url + self.reverse_subpage("atom"),
             },
         )
 

@@ -5,7 +5,6 @@ from collections.abc import Callable
 
 from django import forms
 from django.db.models import Count, QuerySet
-from django.forms.models import ModelChoiceIterator
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -77,37 +76,18 @@ def _attrs(attrs: dict) -> str:
     ))
 
 
-class LoadedChoiceIterator(ModelChoiceIterator):
-    """A ``ModelChoiceField``'s choices from objects the view has loaded already (its
-    ``loaded`` list, in the queryset's order), instead of a query of their own."""
-
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        for obj in self.field.loaded:
-            yield self.choice(obj)
-
-    def __len__(self):
-        return len(self.field.loaded) + (self.field.empty_label is not None)
-
-    def __bool__(self):
-        return self.field.empty_label is not None or bool(self.field.loaded)
-
-
 _agencies = PreparedQuery(lambda: Agency.objects.all())
 
 
 class CatalogueFilterForm(forms.Form):
     """The public filters of a catalogue listing. Unknown values are ignored, not errors."""
 
-    topic = forms.ModelChoiceField(
-        Topic.objects.all(), required=False, label=_("Topic"), empty_label=_("All topics"),
-        widget=ListingSelect,
-    )
-    agency = forms.ModelChoiceField(
-        Agency.objects.all(), required=False, label=_("Agency"), empty_label=_("All agencies"),
-        widget=ListingSelect,
-    )
+    # Choices of ids, from rows the view has read (a ModelChoiceField copies its queryset for
+    # every form and asks the database for a chosen value).
+    topic = forms.TypedChoiceField(required=False, label=_("Topic"), coerce=int,
+                                   empty_value=None, widget=ListingSelect)
+    agency = forms.TypedChoiceField(required=False, label=_("Agency"), coerce=int,
+                                    empty_value=None, widget=ListingSelect)
     year = forms.TypedChoiceField(required=False, label=_("Year"), coerce=int, empty_value=None,
                                   widget=ListingSelect)
     validity = forms.ChoiceField(
@@ -118,15 +98,15 @@ class CatalogueFilterForm(forms.Form):
     def __init__(self, data, *, years, topics=None, **kwargs):
         """``topics``: every topic, in the taxonomy's order, when the view has them (the
         topic tree beside a listing reads the same rows): the select offers them without
-        a query of its own. The agencies are read by a query compiled once."""
+        a query of its own. The agencies are read by a query compiled once. A topic or an
+        agency chosen is cleaned to its id."""
         super().__init__(data, **kwargs)
+        if topics is None:
+            topics = Topic.objects.all()
+        for name, empty, rows in (("topic", _("All topics"), topics),
+                                  ("agency", _("All agencies"), _agencies.rows())):
+            self.fields[name].choices = [("", empty)] + [(row.pk, str(row)) for row in rows]
         self.fields["year"].choices = [("", _("All years"))] + [(y, str(y)) for y in years]
-        for name, loaded in (("topic", topics), ("agency", _agencies.rows())):
-            if loaded is not None:
-                field = self.fields[name]
-                field.loaded = list(loaded)
-                field.iterator = LoadedChoiceIterator
-                field.widget.choices = field.choices
 
     def filter(self, qs: QuerySet) -> QuerySet:
         if not self.is_valid():

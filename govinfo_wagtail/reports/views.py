@@ -73,6 +73,7 @@ def report_context(page, request, *, for_pdf: bool = False) -> dict[str, Any]:
     if len(figures) >= 2:
         charts = [received_chart(figures), outcomes_chart(figures)]
     pdf = _pdf_of(page)
+    base = (page.get_url(request) or "") if page.pk else ""
     return {
         "page": page,
         "report_format": fmt,
@@ -80,20 +81,15 @@ def report_context(page, request, *, for_pdf: bool = False) -> dict[str, Any]:
         "charts": charts,
         "other_reports": agency_section if not for_pdf else [],
         "pdf": pdf if pdf is not None and pdf.file else None,
-        "pdf_url": _subpage_url(page, request, "pdf") if pdf is not None and pdf.file else "",
+        "pdf_url": base + page.reverse_subpage("pdf") if pdf is not None and pdf.file else "",
         "downloads": [(ext.upper() if ext != "xlsx" else "Excel (.xlsx)", ext,
-                       _subpage_url(page, request, "tables", ext)) for ext in DOWNLOADS]
+                       base + page.reverse_subpage("tables", args=(ext,))) for ext in DOWNLOADS]
         if page.pk and not for_pdf else [],
         "deadline": page.deadline,
         "deadline_missed": page.deadline_missed(),
         "example_label": gettext("Illustrative figures (示例数据)"),
         "for_pdf": for_pdf,
     }
-
-
-def _subpage_url(page, request, name: str, *args) -> str:
-    base = page.get_url(request) or ""
-    return base + page.reverse_subpage(name, args=args)
 
 
 def _pdf_of(page):
