@@ -294,8 +294,11 @@ class CatalogueCollectionPage(ReleasedPageMixin, Page):
             return False
         return not self.validity or page.validity == self.validity
 
-    def get_items(self, site=None):
-        return live_disclosures(site=site or self.get_site()).filter(**dict(self.criteria()))
+    def get_items(self, site=None, criteria: tuple | None = None):
+        """The live, public pages of ``site`` (this page's by default) that meet the criteria
+        (``criteria()`` by default)."""
+        criteria = self.criteria() if criteria is None else criteria
+        return live_disclosures(site=site or self.get_site()).filter(**dict(criteria))
 
     def criteria(self) -> tuple:
         return disclosure_criteria(
@@ -325,7 +328,7 @@ class CatalogueCollectionPage(ReleasedPageMixin, Page):
         # The number of rows as the sum of a grouped count: a query compiled once as well.
         count = sum(collection_listing.topic_counts(root, criteria).values())
         context["page_obj"] = paginate(
-            request, live_disclosures(site=site).filter(**dict(criteria)), count=count,
+            request, self.get_items(site, criteria), count=count,
             read=lambda offset, limit: collection_listing.rows(root, offset, limit, criteria))
         return context
 
