@@ -7,6 +7,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.base import ModelState
+from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
+from django.db.models.query_utils import DeferredAttribute
+from django.db.models.signals import post_init, pre_init
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -238,6 +242,38 @@ class ReleasedPageMixin:
     page). Such a type also sets ``objects = ReleasedPageManager()``. The automated checks
     read :meth:`checked_texts`.
     """
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        """A page read from the database, built without the constructor's work for new
+        pages. Django's ``Model.__init__`` sets each field through its descriptor and
+        fills deferred fields with a marker; modelcluster's and Wagtail's constructors look
+        for child relations in keyword arguments and set the content type of a page that
+        has no id. None of that applies to a row read back, and a listing builds a page
+        per row (bench_render). So the loaded values go into the instance as
+        ``Model.__init__`` would leave them. The usual path is kept where it could differ:
+        a page type with a constructor of its own, or a ``pre_init``/``post_init``
+        receiver."""
+        if (cls.__init__ is not Page.__init__ or pre_init.has_listeners(cls)
+                or post_init.has_listeners(cls)):
+            return super().from_db(db, field_names, values)
+        new = cls.__new__(cls)
+        new._state = ModelState()
+        new._state.adding = False
+        new._state.db = db
+        through_descriptor = _set_through_descriptor(cls)
+        attributes = new.__dict__
+        for name, value in zip(field_names, values, strict=True):
+            if name in through_descriptor:
+                setattr(new, name, value)
+            else:
+                attributes[name] = value
+        # Wagtail's constructor reads the id, which fills in a parent's id from the row's
+        # own (a deferred parent key, as in ``.only()``); a page without one goes the usual
+        # way.
+        if not new.id:
+            return super().from_db(db, field_names, values)
+        return new
 
     def is_released(self) -> bool:
         """Live, and its live revision went live through the release service. Read from the
@@ -505,6 +541,17 @@ class DisclosurePage(ReleasedPageMixin, Page):
                 links.append({"url": doc.url, "title": block.value.get("title") or doc.title,
                               "extension": doc.file_extension})
         return links
+
+
+@functools.cache
+def _set_through_descriptor(model) -> frozenset[str]:
+    """The concrete fields of ``model`` whose class attribute converts a value set on an
+    instance (a StreamField's ``Creator``, say): ``ReleasedPageMixin.from_db`` sets those
+    through the descriptor. A plain ``DeferredAttribute`` stores nothing itself, and a
+    foreign key's only clears a cached related object, which a new instance has not."""
+    plain = (DeferredAttribute, ForeignKeyDeferredAttribute)
+    return frozenset(field.attname for field in model._meta.concrete_fields
+                     if type(getattr(model, field.attname, None)) not in plain)
 
 
 # Whether a revision went live through the release service, compiled once (core/prepared.py).
