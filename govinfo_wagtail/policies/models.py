@@ -24,7 +24,7 @@ from wagtail.models import Orderable, Page, Revision, WorkflowState
 from wagtail.search import index
 
 from ..conf import govinfo_settings
-from ..core.models import Agency, DisclosurePage, public_listing
+from ..core.models import Agency, DisclosurePage, Validity, public_listing
 from ..core.prepared import PreparedQuery
 from .panels import ReleaseGroupPanel
 
@@ -194,6 +194,15 @@ class InterpretationPage(ReleaseGroupMember, DisclosurePage):
                                *(f"policy__{name}" for name in POLICY_LINK_FIELDS))
         return [link.policy for link in links if link.policy_id]
 
+    def get_policy_notices(self) -> list[PolicyDocumentPage]:
+        """The interpreted policies a reader is told about (in the editor's order): those
+        withdrawn from the site or no longer in force. Read from the database, only those
+        (mostly none: bench_render); a version in memory filters its own."""
+        if isinstance(self.policy_links.all(), models.QuerySet):
+            return [link.policy for link in _policy_notices.rows(pk=self.pk)]
+        return [policy for policy in self.get_policies()
+                if not policy.live or policy.validity != Validity.VALID]
+
     def get_public_policies(self) -> list[PolicyDocumentPage]:
         """Live, public policies, for links (a list); the others are named in a notice."""
         links = self.policy_links.all()
@@ -345,6 +354,13 @@ def release_status(page: Page) -> str:
 _live_interpretations = PreparedQuery(
     lambda pk: public_listing(InterpretationPage).filter(policy_links__policy_id=pk)
     .distinct().order_by("-published_date", "pk"),
+    pk=int)
+_policy_notices = PreparedQuery(
+    lambda pk: InterpretedPolicy.objects.filter(interpretation_id=pk)
+    .filter(Q(policy__live=False) | ~Q(policy__validity=Validity.VALID))
+    .select_related("policy")
+    .only("interpretation_id", "sort_order", "policy_id",
+          *(f"policy__{name}" for name in POLICY_LINK_FIELDS)),
     pk=int)
 _public_policies = PreparedQuery(
     lambda pk: public_listing(PolicyDocumentPage).filter(

@@ -84,3 +84,28 @@ def test_an_interpretation_in_memory_names_its_policies_from_its_own_links(catal
     preview.policy_links = [InterpretedPolicy(policy=other)]
     assert [p.pk for p in preview.get_public_policies()] == [other.pk]
     assert [p.pk for p in preview.get_policies()] == [other.pk]
+
+
+def test_an_interpretation_tells_of_its_withdrawn_and_repealed_policies_in_order(
+        client, catalogue, agency):
+    """The notices read only the policies a reader is told about, in the editor's order:
+    the same ones for the saved page and for a version in memory (a preview)."""
+    from govinfo_wagtail.core.models import Validity
+    from govinfo_wagtail.policies.models import PolicyDocumentPage
+
+    valid, repealed, withdrawn = released_policies(catalogue, agency, "n", 3)
+    PolicyDocumentPage.objects.filter(pk=repealed.pk).update(validity=Validity.REPEALED)
+    page = add_live(catalogue, InterpretationPage(
+        title="解读", slug="interp-notices", agency=agency,
+        policy_links=[InterpretedPolicy(policy=p) for p in (withdrawn, valid, repealed)]))
+    PolicyDocumentPage.objects.filter(pk=withdrawn.pk).update(live=False)
+    page = InterpretationPage.objects.get(pk=page.pk)
+    assert [p.pk for p in page.get_policy_notices()] == [withdrawn.pk, repealed.pk]
+    in_memory = InterpretationPage.objects.get(pk=page.pk)
+    in_memory.policy_links = [InterpretedPolicy(policy=PolicyDocumentPage.objects.get(pk=pk))
+                              for pk in (repealed.pk, valid.pk)]
+    assert [p.pk for p in in_memory.get_policy_notices()] == [repealed.pk]
+    html = client.get(page.url).content.decode()
+    assert html.count("data-policy-status=") == 2
+    assert html.index('data-policy-status="withdrawn"') < html.index(
+        'data-policy-status="repealed"')
