@@ -29,7 +29,7 @@ DOWNLOADS = {
 
 # What the agency section (title, year, address) and the charts (year, format, tables) read.
 LISTED_REPORT_FIELDS = ("title", "url_path", "depth", "path", "live", "year", "format_key",
-                        "tables", "agency_id", "live_revision_id", "last_published_at",
+                        "agency_id", "live_revision_id", "last_published_at",
                         "locale_id")
 
 

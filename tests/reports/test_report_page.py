@@ -132,6 +132,33 @@ def test_a_chart_shows_an_earlier_report_as_it_was_released_last(demo_reports):
 
 
 @pytest.mark.django_db
+def test_a_chart_reads_the_figures_it_has_not_kept_in_one_query(demo_reports):
+    """The agency section reads its reports without their tables; the figures a chart has
+    not kept yet come in one query, whatever the number of reports, and then from memory."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from govinfo_wagtail.reports import charts
+    from tests.conftest import add_live
+
+    earlier = demo_reports[2019]
+    for year in (2021, 2022, 2023):
+        latest = add_live(earlier.get_parent(), AnnualReportPage(
+            title=f"{year}年报告", slug=f"r{year}", year=year, agency=earlier.agency,
+            tables=earlier.tables))
+    url = latest.url
+    client = Client()
+    client.get(url)
+    with CaptureQueriesContext(connection) as warm:
+        client.get(url)
+    charts._LIVE_FIGURES.clear()
+    with CaptureQueriesContext(connection) as cold:
+        bars = received_bars(url)
+    assert len(cold) == len(warm) + 1
+    assert {t[:4] for t in bars if t.endswith(": 66")} == {"2019", "2021", "2022", "2023"}
+
+
+@pytest.mark.django_db
 def test_agency_reports_are_listed_by_year(demo_reports):
     soup = soup_of(demo_reports[2019].url)
     items = [li.get_text() for li in soup.select(".govinfo-other-reports li")]
