@@ -11,13 +11,16 @@ from django.db.models.base import ModelState
 from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
 from django.db.models.query_utils import DeferredAttribute
 from django.db.models.signals import post_init, pre_init
+from django.http import HttpRequest
+from django.urls import get_script_prefix, get_urlconf
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page, PageManager, PagePermissionTester, Revision
+from wagtail.models import Page, PageManager, PagePermissionTester, Revision, Site
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
@@ -274,6 +277,27 @@ class ReleasedPageMixin:
         if not new.id:
             return super().from_db(db, field_names, values)
         return new
+
+    def get_url_parts(self, request=None):
+        """Wagtail's URL parts, kept per the values they are made of: a listing asks for a
+        URL per row, and each cost a ``reverse()`` (bench_render). The key is everything
+        Wagtail's ``get_url_parts`` reads: the page's ``url_path``, the sites' root paths,
+        the request's site (chosen among several), and what ``reverse()`` reads: the
+        active language (Wagtail's i18n, or ``i18n_patterns``), the URL configuration and
+        the script prefix."""
+        root_paths = tuple(self._get_site_root_paths(request))
+        site = None
+        if isinstance(request, HttpRequest) and len(
+                {p.site_id for p in root_paths if self.url_path.startswith(p.root_path)}) > 1:
+            site = Site.find_for_request(request)  # only then, as Wagtail
+        key = (self.url_path, root_paths, site.pk if site is not None else None,
+               translation.get_language(), get_urlconf(), get_script_prefix())
+        parts = _URL_PARTS.get(key, _NOT_KEPT)
+        if parts is _NOT_KEPT:
+            if len(_URL_PARTS) >= _URL_PARTS_KEPT:
+                _URL_PARTS.clear()  # a few hundred bytes an entry: a few MB at most
+            parts = _URL_PARTS[key] = super().get_url_parts(request)
+        return parts
 
     def is_released(self) -> bool:
         """Live, and its live revision went live through the release service. Read from the
@@ -541,6 +565,12 @@ class DisclosurePage(ReleasedPageMixin, Page):
                 links.append({"url": doc.url, "title": block.value.get("title") or doc.title,
                               "extension": doc.file_extension})
         return links
+
+
+# ReleasedPageMixin.get_url_parts's URLs, emptied when full (no lock needed).
+_URL_PARTS: dict[tuple, tuple | None] = {}
+_URL_PARTS_KEPT = 10_000
+_NOT_KEPT = object()
 
 
 @functools.cache
