@@ -247,7 +247,7 @@ class ReleasedPageMixin:
     """
 
     @classmethod
-    def from_db(cls, db, field_names, values):
+    def from_db(cls, db, field_names, values, **options):
         """A page read from the database, built without the constructor's work for new
         pages. Django's ``Model.__init__`` sets each field through its descriptor and
         fills deferred fields with a marker; modelcluster's and Wagtail's constructors look
@@ -256,14 +256,17 @@ class ReleasedPageMixin:
         per row (bench_render). So the loaded values go into the instance as
         ``Model.__init__`` would leave them. The usual path is kept where it could differ:
         a page type with a constructor of its own, or a ``pre_init``/``post_init``
-        receiver."""
-        if (cls.__init__ is not Page.__init__ or pre_init.has_listeners(cls)
-                or post_init.has_listeners(cls)):
-            return super().from_db(db, field_names, values)
+        receiver. Django 6.1 passes the queryset's ``fetch_mode``, which goes into the
+        instance's state as there; any other option goes the usual way."""
+        if (options.keys() - {"fetch_mode"} or cls.__init__ is not Page.__init__
+                or pre_init.has_listeners(cls) or post_init.has_listeners(cls)):
+            return super().from_db(db, field_names, values, **options)
         new = cls.__new__(cls)
         new._state = ModelState()
         new._state.adding = False
         new._state.db = db
+        if options.get("fetch_mode") is not None:
+            new._state.fetch_mode = options["fetch_mode"]
         through_descriptor = _set_through_descriptor(cls)
         attributes = new.__dict__
         for name, value in zip(field_names, values, strict=True):
@@ -275,7 +278,7 @@ class ReleasedPageMixin:
         # own (a deferred parent key, as in ``.only()``); a page without one goes the usual
         # way.
         if not new.id:
-            return super().from_db(db, field_names, values)
+            return super().from_db(db, field_names, values, **options)
         return new
 
     def get_url_parts(self, request=None):

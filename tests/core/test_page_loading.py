@@ -19,7 +19,10 @@ pytestmark = pytest.mark.django_db
 def state(page):
     """What an instance holds: its loaded values and its state, without the state object."""
     values = {name: value for name, value in vars(page).items() if name != "_state"}
-    return (values, page._state.adding, page._state.db, page.get_deferred_fields())
+    # An empty cache of related objects is made on first use: the same as none yet.
+    page_state = {name: value for name, value in vars(page._state).items()
+                  if value or name != "fields_cache"}
+    return (values, page_state, page.get_deferred_fields())
 
 
 def loaded_through_django(read):
@@ -76,6 +79,22 @@ def test_a_page_read_with_another_row_is_the_one_djangos_path_builds(pages, cata
 
     fast, usual = read(), loaded_through_django(read)
     assert fast and [state(p) for p in fast] == [state(p) for p in usual]
+
+
+def test_a_page_read_with_a_fetch_mode_keeps_it(pages):
+    """Django 6.1's fetch modes: the queryset's mode goes into each instance's state."""
+    from django.db.models import QuerySet
+
+    if not hasattr(QuerySet, "fetch_mode"):
+        pytest.skip("Django before 6.1 has no fetch modes")
+    from django.db.models import FETCH_PEERS
+
+    def read():
+        return list(CatalogueItemPage.objects.fetch_mode(FETCH_PEERS).only("title"))
+
+    fast, usual = read(), loaded_through_django(read)
+    assert fast and [state(p) for p in fast] == [state(p) for p in usual]
+    assert fast[0]._state.fetch_mode is FETCH_PEERS
 
 
 def test_a_page_read_back_reads_and_defers_like_any_page(pages):
