@@ -11,7 +11,9 @@ from django.db.models.base import ModelState
 from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
 from django.db.models.query_utils import DeferredAttribute
 from django.db.models.signals import post_init, pre_init
+from django.dispatch import receiver
 from django.http import HttpRequest
+from django.test.signals import setting_changed
 from django.urls import get_script_prefix, get_urlconf
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -288,17 +290,18 @@ class ReleasedPageMixin:
         the request's site (chosen among several), and what ``reverse()`` reads: the
         active language (Wagtail's i18n, or ``i18n_patterns``), the URL configuration and
         the script prefix."""
-        root_paths = tuple(self._get_site_root_paths(request))
+        # The sites the page is in (mostly one): Wagtail's result depends on no other.
+        root_paths = self._get_relevant_site_root_paths(request)
         site = None
-        if isinstance(request, HttpRequest) and len(
-                {p.site_id for p in root_paths if self.url_path.startswith(p.root_path)}) > 1:
+        if isinstance(request, HttpRequest) and len({p.site_id for p in root_paths}) > 1:
             site = Site.find_for_request(request)  # only then, as Wagtail
         key = (self.url_path, root_paths, site.pk if site is not None else None,
-               translation.get_language(), get_urlconf(), get_script_prefix())
+               translation.get_language(), get_urlconf() or settings.ROOT_URLCONF,
+               get_script_prefix())
         parts = _URL_PARTS.get(key, _NOT_KEPT)
         if parts is _NOT_KEPT:
             if len(_URL_PARTS) >= _URL_PARTS_KEPT:
-                _URL_PARTS.clear()  # a few hundred bytes an entry: a few MB at most
+                _URL_PARTS.clear()  # under 1 KB an entry: a few MB at most
             parts = _URL_PARTS[key] = super().get_url_parts(request)
         return parts
 
@@ -574,6 +577,12 @@ class DisclosurePage(ReleasedPageMixin, Page):
 _URL_PARTS: dict[tuple, tuple | None] = {}
 _URL_PARTS_KEPT = 10_000
 _NOT_KEPT = object()
+
+
+@receiver(setting_changed)
+def _forget_url_parts(**kwargs) -> None:
+    """A setting changed (in tests: the URL configuration, Wagtail's i18n, the languages)."""
+    _URL_PARTS.clear()
 
 
 @functools.cache

@@ -123,3 +123,25 @@ def test_a_page_type_with_its_own_constructor_keeps_djangos_path(pages, monkeypa
     monkeypatch.setattr(CatalogueItemPage, "__init__", __init__, raising=False)
     assert CatalogueItemPage.objects.get(pk=item.pk).title == item.title
     assert built
+
+
+def test_an_ordinary_read_builds_no_page_through_a_constructor(pages, monkeypatch):
+    """The fast path is taken (a receiver with no sender, say, would turn it off for every
+    model): reading pages calls no constructor for them."""
+    from django.db.models import Model
+
+    from govinfo_wagtail.core.models import ReleasedPageMixin
+
+    built = []
+    init = Model.__init__
+
+    def counting_init(self, *args, **kwargs):
+        if isinstance(self, ReleasedPageMixin):
+            built.append(type(self))
+        init(self, *args, **kwargs)
+
+    monkeypatch.setattr(Model, "__init__", counting_init)
+    rows = list(public_listing(CatalogueItemPage).select_related("agency"))
+    rows += list(PolicyDocumentPage.objects.all())
+    assert len(rows) == 2 and rows[0].agency.name
+    assert built == []
