@@ -201,8 +201,8 @@ class PreparedListing:
 
     def __init__(self, rows: Callable[[QuerySet], QuerySet], *, inclusive: bool = False):
         """``rows``: what the listing reads of each row (catalogue.models.listing_rows);
-        ``inclusive``: whether the page itself is listed (as ``in_site`` lists the root;
-        the page's id is then not among the query's values)."""
+        ``inclusive``: whether the page itself is listed (as ``in_site`` lists the root).
+        The page's tree path and the range's upper bound (:func:`below`) are the values."""
         self._rows = rows
         self._inclusive = inclusive
         self._slots = {"path": str, "upper": str}

@@ -27,7 +27,8 @@ DOWNLOADS = {
 }
 
 
-# What the agency section (title, year, address) and the charts (year, format, tables) read.
+# What the agency section (title, year, address) and the charts (year, format) read; the
+# charts read the tables of the figures they have not kept apart (reports/charts.py).
 LISTED_REPORT_FIELDS = ("title", "url_path", "depth", "path", "live", "year", "format_key",
                         "agency_id", "live_revision_id", "last_published_at",
                         "locale_id")
