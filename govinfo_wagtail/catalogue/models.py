@@ -141,7 +141,7 @@ class CatalogueIndexPage(ReleasedPageMixin, RoutablePageMixin, DisclosureChildRo
                 "filter_form": form,
                 "page_obj": page_obj,
                 "filter_query": f"{query.urlencode()}&" if query else "",
-                "topic_tree": topic_tree(counts, selected, topics),
+                "topic_tree": topic_tree(counts, selected, topics, url),
                 "rss_url": url + self.reverse_subpage("rss"),
                 "atom_url": url + self.reverse_subpage("atom"),
             },

@@ -183,3 +183,23 @@ class Topic(index.Indexed, models.Model):
                 if node.pk == self.pk:
                     raise ValidationError({"parent": _("A topic cannot be its own ancestor.")})
                 node = node.parent
+
+
+def topic_labels(topics: list[Topic]) -> dict[int, str]:
+    """Each topic's label as ``str(topic)`` gives it ("交通运输 / 公路"), with the parents
+    taken from ``topics`` (the taxonomy, read once) rather than a query per parent: a
+    county's taxonomy of 100 nested topics cost the filter bar about 80 queries. A topic
+    whose parent is not in ``topics`` is labelled the usual way."""
+    by_id = {topic.pk: topic for topic in topics}
+    labels = {}
+    for topic in topics:
+        chain, node, seen = [], topic, set()
+        while node is not None and node.pk not in seen:
+            seen.add(node.pk)
+            chain.append(node.name)
+            if node.parent_id is not None and node.parent_id not in by_id:
+                chain = None
+                break
+            node = by_id.get(node.parent_id)
+        labels[topic.pk] = " / ".join(reversed(chain)) if chain is not None else str(topic)
+    return labels

@@ -10,6 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
+from .agencies import topic_labels
 from .models import Agency, DisclosurePage, Topic, Validity
 from .prepared import PreparedQuery
 
@@ -72,6 +73,19 @@ class ListingSelect(forms.Select):
     cost of a whole plain page."""
 
     def render(self, name, value, attrs=None, renderer=None):
+        """The markup, kept per what it is made of: the same filter bar (60 agencies, 100
+        topics on a county portal) is asked for on every listing request."""
+        key = _select_key(self, name, value, attrs)
+        html = _SELECTS.get(key) if key is not None else None
+        if html is None:
+            html = self._render(name, value, attrs)
+            if key is not None:
+                if len(_SELECTS) >= _SELECTS_KEPT:
+                    _SELECTS.clear()
+                _SELECTS[key] = html
+        return html
+
+    def _render(self, name, value, attrs):
         widget = self.get_context(name, value, attrs)["widget"]
         parts = [format_html('<select name="{}"{}>', widget["name"], _attrs(widget["attrs"]))]
         for group_name, options, _index in widget["optgroups"]:
@@ -85,6 +99,24 @@ class ListingSelect(forms.Select):
                 parts.append("\n  </optgroup>")
         parts.append("\n</select>")
         return mark_safe("".join(parts))
+
+
+# ListingSelect's markup, emptied when full (no lock needed): a few KB an entry.
+_SELECTS: dict[tuple, str] = {}
+_SELECTS_KEPT = 512
+
+
+def _select_key(widget: forms.Select, name, value, attrs) -> tuple | None:
+    """What a select's markup is made of, as strings in the active language (a lazy label
+    compares equal in every language); None for option groups."""
+    choices = []
+    for choice, label in widget.choices:
+        if isinstance(label, list | tuple):
+            return None
+        choices.append(("" if choice is None else str(choice), str(label)))
+    attrs = widget.build_attrs(widget.attrs, attrs)
+    return (name, tuple(widget.format_value(value)), tuple(choices),
+            tuple((k, v if isinstance(v, bool) else str(v)) for k, v in attrs.items()))
 
 
 def _attrs(attrs: dict) -> str:
@@ -121,11 +153,12 @@ class CatalogueFilterForm(forms.Form):
         a query of its own. The agencies are read by a query compiled once. A topic or an
         agency chosen is cleaned to its id."""
         super().__init__(data, **kwargs)
-        if topics is None:
-            topics = Topic.objects.all()
-        for name, empty, rows in (("topic", _("All topics"), topics),
-                                  ("agency", _("All agencies"), _agencies.rows())):
-            self.fields[name].choices = [("", empty)] + [(row.pk, str(row)) for row in rows]
+        topics = list(Topic.objects.all()) if topics is None else topics
+        labels = topic_labels(topics)  # a nested topic's label names its parents
+        self.fields["topic"].choices = [("", _("All topics"))] + [
+            (topic.pk, labels[topic.pk]) for topic in topics]
+        self.fields["agency"].choices = [("", _("All agencies"))] + [
+            (agency.pk, str(agency)) for agency in _agencies.rows()]
         self.fields["year"].choices = [("", _("All years"))] + [(y, str(y)) for y in years]
 
     def filter(self, qs: QuerySet) -> QuerySet:

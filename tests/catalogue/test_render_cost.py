@@ -101,6 +101,31 @@ def test_the_topic_filter_offers_every_topic_and_keeps_the_chosen_one(client, ca
     assert '<option value="">' in select
 
 
+def test_a_county_taxonomy_costs_the_listing_no_query_per_topic(client, catalogue, agency):
+    """A county's taxonomy is nested (主题 / 子主题) and counts a hundred topics; the topic
+    filter names each topic with its parents, which cost a query per parent."""
+    from govinfo_wagtail.core.models import Topic
+
+    flat = Topic.objects.create(name="政策文件")
+    add_live(catalogue, CatalogueItemPage(title="第一件", agency=agency, topic=flat))
+    few = count_queries(client, catalogue.url)
+    for i in range(20):
+        parent = Topic.objects.create(name=f"主题{i:02d}", sort_order=i)
+        for j in range(4):
+            child = Topic.objects.create(name=f"子主题{i:02d}-{j}", parent=parent, sort_order=j)
+        add_live(catalogue, CatalogueItemPage(title=f"事项{i:02d}", agency=agency, topic=child))
+    Topic.objects.create(name="农村公路", parent=child)  # a third level, without items
+    many = count_queries(client, catalogue.url)
+    assert many == few, (few, many)
+    html = client.get(catalogue.url).content.decode()
+    select = html[html.index('<select name="topic"'):]
+    select = select[:select.index("</select>")]
+    assert f'<option value="{child.pk}">主题19 / 子主题19-3</option>' in select
+    assert "主题19 / 子主题19-3 / 农村公路</option>" in select
+    # The tree links each topic to the listing filtered by it, relative to this site.
+    assert f'<a href="{catalogue.url}?topic={child.pk}">子主题19-3</a>' in html
+
+
 def render_home(request) -> tuple[str, int]:
     template = Template('{% include "govinfo_core/includes/portal_home.html" %}')
     with CaptureQueriesContext(connection) as ctx:
