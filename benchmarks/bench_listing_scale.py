@@ -34,6 +34,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from _django import setup_django  # noqa: E402
+from bench_render import count_queries as _queries  # noqa: E402
+from bench_search import _insert_rows  # noqa: E402
 
 DEFAULT_ITEMS = 20_000
 FULL_ITEMS = 100_000
@@ -121,20 +123,6 @@ def _load(n: int) -> dict:
             "subtopic": topics[13]}
 
 
-def _insert_rows(model, objs) -> None:
-    """Insert only ``model``'s own table (multi-table inheritance: bulk_create cannot)."""
-    from django.db import connection
-
-    fields = list(model._meta.local_concrete_fields)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    marks = ", ".join(["%s"] * len(fields))
-    table = connection.ops.quote_name(model._meta.db_table)
-    rows = [[f.get_db_prep_save(getattr(o, f.attname), connection) for f in fields]
-            for o in objs]
-    with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
-
-
 def _analyze() -> None:
     from django.db import connection
 
@@ -143,21 +131,6 @@ def _analyze() -> None:
     if statement:
         with connection.cursor() as cursor:
             cursor.execute(statement)
-
-
-def _queries(client, url) -> int:
-    from django.db import connection
-
-    seen = []
-
-    def count(execute, sql, params, many, context):
-        seen.append(sql)
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(count):
-        response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    return len(seen)
 
 
 def worker(vendor: str, url: str, n: int) -> None:

@@ -219,23 +219,19 @@ class _PrivateSection(Expression):
     restrictions alone and each one's page by its id. (PostgreSQL estimates that form so
     dear that it compiles the listing with its JIT, 20 ms more.)"""
 
-    conditional = True
-    output_field = models.BooleanField()
+    output_field = models.BooleanField()  # a condition, as Exists is
 
-    def __init__(self, joined=None, by_id=None):
+    def __init__(self):
         from django.db.models.functions import Length, Substr
         from wagtail.models import PageViewRestriction
 
-        super().__init__(output_field=models.BooleanField())
-        if joined is None:
-            joined = Exists(PageViewRestriction.objects.filter(
-                page__path=Substr(OuterRef("path"), 1, Length("page__path"))))
-            path = Subquery(Page.objects.filter(pk=OuterRef("page_id")).order_by()
-                            .values("path"))
-            by_id = Exists(PageViewRestriction.objects.annotate(restricted_path=path)
-                           .filter(restricted_path=Substr(OuterRef("path"), 1,
-                                                          Length("restricted_path"))))
-        self.joined, self.by_id = joined, by_id
+        super().__init__()
+        self.joined = Exists(PageViewRestriction.objects.filter(
+            page__path=Substr(OuterRef("path"), 1, Length("page__path"))))
+        path = Subquery(Page.objects.filter(pk=OuterRef("page_id")).order_by().values("path"))
+        self.by_id = Exists(PageViewRestriction.objects.annotate(restricted_path=path)
+                            .filter(restricted_path=Substr(OuterRef("path"), 1,
+                                                           Length("restricted_path"))))
 
     def get_source_expressions(self):
         return [self.joined, self.by_id]
